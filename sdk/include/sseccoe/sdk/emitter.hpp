@@ -1,0 +1,76 @@
+// The emitter is the core's side of a harvest: a plugin pushes items into it
+// and learns whether each one is durable.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sseccoe/sdk/item.hpp"
+#include <stdexcept>
+
+namespace sseccoe::sdk {
+
+enum class LogLevel { Debug, Info, Warn, Error };
+
+enum class EmitOutcome {
+  New,          // first time this natural key is seen: stored
+  Changed,      // content differs from the stored one: stored as a revision
+  Unchanged,    // version or digest matched: nothing stored
+  Quarantined,  // the item itself is at fault (unreadable, too big, malformed)
+  Deferred,     // a transient problem (file still growing, vanished mid-read):
+                // nothing stored, the source offers it again on a later pass
+};
+
+struct EmitResult {
+  EmitOutcome outcome;
+  std::string record_id;  // "ev-..." (empty when quarantined before a record)
+  std::string reason;     // why, when quarantined
+};
+
+// A content stream may throw this while being read. `transient` (the file
+// changed or vanished while read) makes emit() return Deferred; otherwise
+// the item is quarantined with the message.
+struct ContentError : std::runtime_error {
+  ContentError(const std::string& what, bool transient) : std::runtime_error(what), transient(transient) {}
+  bool transient;
+};
+
+// What the core remembers of an item between runs.
+struct KnownItem {
+  std::string version;
+  std::string digest;  // SHA-256 of the content (hex), empty if none
+};
+
+class Emitter {
+ public:
+  virtual ~Emitter() = default;
+
+  // Streams the item's contents into the blob store (hashing while writing),
+  // classifies it and commits item, record and outbox entry in one
+  // transaction. Returns only once that transaction is durable. When
+  // `cursor_after` is set it is committed in the same transaction.
+  virtual EmitResult emit(const Item& item, const std::optional<Cursor>& cursor_after = std::nullopt) = 0;
+
+  // The item is broken in a way the source detected itself (a link loop, an
+  // unreadable entry, a malformed message): record it in the quarantine with
+  // a reason an operator can act on. Nothing already harvested is affected.
+  virtual void quarantine(std::string_view natural_key, std::string_view reason,
+                          std::string_view locator = {}) = 0;
+
+  // What the core knows of this key from earlier runs, if anything.
+  virtual std::optional<KnownItem> known(std::string_view natural_key) = 0;
+
+  // Commits the cursor on its own (everything emitted before is durable).
+  virtual void checkpoint(const Cursor& cursor) = 0;
+
+  // Keys seen earlier that the source no longer has: noted locally, never
+  // deleted from the registry.
+  virtual void gone(std::string_view natural_key) = 0;
+
+  // Logs through the agent's logger. Personal data is masked by the core, but
+  // plugins should still avoid passing names, CURP, RFC or bodies.
+  virtual void log(LogLevel level, std::string_view message) = 0;
+};
+
+}  // namespace sseccoe::sdk
