@@ -12,7 +12,7 @@ APT_PACKAGES=(
   cmake g++ ninja-build pkg-config make
   libpoco-dev libcurl4-gnutls-dev libssl-dev nlohmann-json3-dev libspdlog-dev
   libgtest-dev libgmock-dev libtomlplusplus-dev libsqlite3-dev libpq-dev
-  libmagic-dev libsystemd-dev
+  libmagic-dev libsystemd-dev libutf8proc-dev
   sqlite3 openssl python3 nodejs npm procps util-linux
 )
 
