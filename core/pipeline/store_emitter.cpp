@@ -1,0 +1,118 @@
+#include "pipeline/store_emitter.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "model/sha256.hpp"
+#include "pipeline/normalize.hpp"
+#include "util/mask.hpp"
+
+namespace sseccoe::core {
+
+namespace {
+
+// The item's digest: its content's, or for several streams a digest over
+// their names and digests in order.
+std::string item_digest(const std::vector<store::BlobInfo>& blobs, const sdk::Item& item) {
+  if (blobs.size() == 1) return blobs[0].digest;
+  model::Sha256 h;
+  for (std::size_t i = 0; i < blobs.size(); ++i) {
+    h.update(item.contents[i].name);
+    h.update(":");
+    h.update(blobs[i].digest);
+    h.update("\n");
+  }
+  return h.hex_digest();
+}
+
+}  // namespace
+
+sdk::EmitResult StoreEmitter::emit(const sdk::Item& item, const std::optional<sdk::Cursor>& cursor_after) {
+  auto& store = *ctx_.store;
+  const std::string record_id = model::make_record_id(ctx_.institution, ctx_.source, item.natural_key);
+  std::optional<std::string> cursor;
+  if (cursor_after) cursor = cursor_after->value;
+
+  auto known = store.item(ctx_.source, item.natural_key);
+  if (known && !item.version.empty() && known->version == item.version) {
+    if (cursor) store.set_cursor(ctx_.source, *cursor);
+    ++stats_.unchanged;
+    return {sdk::EmitOutcome::Unchanged, record_id, {}};
+  }
+
+  std::vector<store::BlobInfo> blobs;
+  for (const auto& content : item.contents) {
+    try {
+      auto stream = content.open();
+      if (!stream) throw sdk::ContentError("the source could not open '" + content.name + "'", true);
+      blobs.push_back(store.blobs().put(*stream, content.media_type));
+    } catch (const sdk::ContentError& e) {
+      if (e.transient) {
+        spdlog::info("source '{}': {} deferred to the next pass: {}", ctx_.source, util::mask_key(item.natural_key),
+                     e.what());
+        ++stats_.deferred;
+        return {sdk::EmitOutcome::Deferred, record_id, e.what()};
+      }
+      quarantine(item.natural_key, e.what(), item.locator);
+      return {sdk::EmitOutcome::Quarantined, record_id, e.what()};
+    }
+  }
+  const std::string digest = item_digest(blobs, item);
+  if (known && known->digest == digest) {
+    // Touched but identical (a copy, a new mtime): no new revision.
+    store.touch_item(ctx_.source, item.natural_key, item.version, cursor);
+    ++stats_.unchanged;
+    return {sdk::EmitOutcome::Unchanged, record_id, {}};
+  }
+
+  NormalizeInput in{ctx_, item, record_id, blobs, store.record(record_id)};
+  store::Harvested h = normalize(in);
+  h.digest = digest;
+  auto outcome = store.commit_harvest(h, cursor);
+  const char* verb = outcome == store::HarvestOutcome::New       ? "new"
+                     : outcome == store::HarvestOutcome::Changed ? "revised"
+                                                                 : "unchanged";
+  spdlog::info("source '{}': {} {} ({}) -> {}{}{}", ctx_.source, verb, record_id, util::mask_key(item.natural_key),
+               h.status, h.record.activity.empty() ? "" : " " + h.record.activity + "/" + h.record.kind,
+               h.status_reason.empty() ? "" : ": " + h.status_reason);
+  switch (outcome) {
+    case store::HarvestOutcome::New: ++stats_.new_items; break;
+    case store::HarvestOutcome::Changed: ++stats_.changed; break;
+    case store::HarvestOutcome::Unchanged: ++stats_.unchanged; break;
+  }
+  if (h.status == "pending" && outcome != store::HarvestOutcome::Unchanged && on_pending) on_pending();
+  return {outcome == store::HarvestOutcome::New       ? sdk::EmitOutcome::New
+          : outcome == store::HarvestOutcome::Changed ? sdk::EmitOutcome::Changed
+                                                      : sdk::EmitOutcome::Unchanged,
+          record_id, {}};
+}
+
+void StoreEmitter::quarantine(std::string_view natural_key, std::string_view reason, std::string_view locator) {
+  spdlog::warn("source '{}': quarantined {}: {}", ctx_.source, util::mask_key(natural_key), reason);
+  ctx_.store->quarantine_item(ctx_.source, std::string(natural_key), std::string(reason), std::string(locator));
+  ++stats_.quarantined;
+}
+
+std::optional<sdk::KnownItem> StoreEmitter::known(std::string_view natural_key) {
+  auto s = ctx_.store->item(ctx_.source, std::string(natural_key));
+  if (!s) return std::nullopt;
+  return sdk::KnownItem{s->version, s->digest};
+}
+
+void StoreEmitter::checkpoint(const sdk::Cursor& cursor) { ctx_.store->set_cursor(ctx_.source, cursor.value); }
+
+void StoreEmitter::gone(std::string_view natural_key) {
+  ctx_.store->mark_gone(ctx_.source, std::string(natural_key));
+  ++stats_.gone;
+  spdlog::info("source '{}': {} is gone from the source (kept locally and in the registry)", ctx_.source,
+               util::mask_key(natural_key));
+}
+
+void StoreEmitter::log(sdk::LogLevel level, std::string_view message) {
+  auto lvl = level == sdk::LogLevel::Debug  ? spdlog::level::debug
+             : level == sdk::LogLevel::Info ? spdlog::level::info
+             : level == sdk::LogLevel::Warn ? spdlog::level::warn
+                                            : spdlog::level::err;
+  spdlog::log(lvl, "source '{}': {}", ctx_.source, message);
+}
+
+}  // namespace sseccoe::core

@@ -1,0 +1,85 @@
+#include "rules/rules.hpp"
+
+#include "sseccoe/sdk/glob.hpp"
+
+namespace sseccoe::core {
+
+RuleSet::RuleSet(const std::vector<RuleSection>& rules) {
+  for (const auto& r : rules) {
+    Compiled c{&r, {}};
+    for (const auto& [field, pattern] : r.regex)
+      c.regex.emplace_back(field, std::regex(pattern, std::regex::ECMAScript | std::regex::icase));
+    rules_.push_back(std::move(c));
+  }
+}
+
+std::optional<Decision> RuleSet::classify(const std::string& source, const std::string& natural_key,
+                                          const std::map<std::string, std::string>& metadata,
+                                          std::vector<RuleVerdict>* trace) const {
+  for (const auto& c : rules_) {
+    const RuleSection& r = *c.rule;
+    RuleVerdict v{r.index, r.where.str(), false, {}};
+    if (!r.source.empty() && r.source != source) {
+      v.why = "source is '" + source + "', the rule is for '" + r.source + "'";
+    } else if (!r.glob.empty() && !sdk::glob_match(r.glob, natural_key, true)) {
+      v.why = "glob '" + r.glob + "' does not match the key";
+    } else {
+      for (const auto& [field, re] : c.regex) {
+        auto it = metadata.find(field);
+        if (it == metadata.end()) {
+          v.why = "the item has no '" + field + "'";
+          break;
+        }
+        if (!std::regex_search(it->second, re)) {
+          v.why = "'" + field + "' does not match /" + r.regex.at(field) + "/";
+          break;
+        }
+      }
+      if (v.why.empty()) {
+        v.matched = true;
+        v.why = "matched";
+      }
+    }
+    if (trace) trace->push_back(v);
+    if (v.matched) {
+      Decision d{&r, r.kind, r.activity, {}, nlohmann::json::object()};
+      d.title = render_template(r.title.empty() ? "{name}" : r.title, metadata);
+      for (const auto& [k, t] : r.attributes) d.attributes[k] = render_template(t, metadata);
+      return d;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string render_template(const std::string& tmpl, const std::map<std::string, std::string>& metadata) {
+  std::string out;
+  for (std::size_t i = 0; i < tmpl.size(); ++i) {
+    char c = tmpl[i];
+    if ((c == '{' || c == '}') && i + 1 < tmpl.size() && tmpl[i + 1] == c) {
+      out += c;
+      ++i;
+    } else if (c == '{') {
+      auto end = tmpl.find('}', i);
+      if (end == std::string::npos) {
+        out.append(tmpl, i, std::string::npos);
+        break;
+      }
+      std::string name = tmpl.substr(i + 1, end - i - 1);
+      if (name.rfind("meta.", 0) == 0) name = name.substr(5);
+      if (auto it = metadata.find(name); it != metadata.end()) out += it->second;
+      i = end;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+nlohmann::json to_json(const std::vector<RuleVerdict>& trace) {
+  auto a = nlohmann::json::array();
+  for (const auto& v : trace)
+    a.push_back({{"rule", v.index}, {"at", v.location}, {"matched", v.matched}, {"why", v.why}});
+  return a;
+}
+
+}  // namespace sseccoe::core

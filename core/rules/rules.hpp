@@ -1,0 +1,56 @@
+// Classification rules: [[rule]] tables in file order, first match wins.
+// A rule matches on the source, a glob over the natural key and regexes over
+// metadata fields. What no rule matches stays local as unclassified: the
+// agent never sends evidence on a guess.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.hpp"
+
+namespace sseccoe::core {
+
+struct Decision {
+  const RuleSection* rule = nullptr;
+  std::string kind, activity, title;
+  nlohmann::json attributes = nlohmann::json::object();
+};
+
+// One line of `explain`: what a rule said about an item.
+struct RuleVerdict {
+  int index = 0;
+  std::string location;  // "agent.toml:31"
+  bool matched = false;
+  std::string why;       // "glob '**/*.pdf' does not match", "subject does not match /Constancia/"
+};
+
+class RuleSet {
+ public:
+  explicit RuleSet(const std::vector<RuleSection>& rules);
+
+  // Evaluates rules in order; fills `trace` (if given) up to the first match.
+  std::optional<Decision> classify(const std::string& source, const std::string& natural_key,
+                                   const std::map<std::string, std::string>& metadata,
+                                   std::vector<RuleVerdict>* trace = nullptr) const;
+
+ private:
+  struct Compiled {
+    const RuleSection* rule;
+    std::vector<std::pair<std::string, std::regex>> regex;
+  };
+  std::vector<Compiled> rules_;
+};
+
+// Expands "{stem}", "{meta.subject}" or "{subject}" from metadata; unknown
+// names expand to nothing. "{{" and "}}" are literal braces.
+std::string render_template(const std::string& tmpl, const std::map<std::string, std::string>& metadata);
+
+nlohmann::json to_json(const std::vector<RuleVerdict>& trace);
+
+}  // namespace sseccoe::core

@@ -1,0 +1,157 @@
+#include "store/blob_store.hpp"
+
+#include <fcntl.h>
+#include <magic.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <system_error>
+
+#include "model/sha256.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sseccoe::store {
+
+namespace {
+
+constexpr std::size_t kChunk = 1 << 20;   // 1 MiB: large enough for OpenSSL's SHA-NI path
+constexpr std::size_t kMagicBytes = 64 << 10;
+
+[[noreturn]] void sys_fail(const std::string& what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+void fsync_dir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) sys_fail("open " + dir);
+  int rc = ::fsync(fd);
+  int saved = errno;
+  ::close(fd);
+  errno = saved;
+  if (rc != 0) sys_fail("fsync " + dir);
+}
+
+void write_all(int fd, const char* p, std::size_t n, const std::string& path) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      sys_fail("write " + path);  // ENOSPC surfaces here with the path
+    }
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
+std::string detect_media_type(const char* data, std::size_t n) {
+  // libmagic's handle is not thread-safe: one per thread, loaded once.
+  thread_local std::unique_ptr<struct magic_set, void (*)(magic_t)> cookie(
+      [] {
+        magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+        if (m && magic_load(m, nullptr) != 0) {
+          magic_close(m);
+          m = nullptr;
+        }
+        return m;
+      }(),
+      [](magic_t m) {
+        if (m) magic_close(m);
+      });
+  if (!cookie || n == 0) return "application/octet-stream";
+  const char* t = magic_buffer(cookie.get(), data, n);
+  return t ? t : "application/octet-stream";
+}
+
+std::string temp_name() {
+  static std::atomic<unsigned> counter{0};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(rng());
+}
+
+}  // namespace
+
+BlobStore::BlobStore(std::string root) : root_(std::move(root)) {
+  fs::create_directories(root_ + "/tmp");
+}
+
+std::string BlobStore::path(const std::string& digest) const {
+  return root_ + "/" + digest.substr(0, 2) + "/" + digest.substr(2);
+}
+
+bool BlobStore::exists(const std::string& digest) const {
+  struct stat st{};
+  return ::stat(path(digest).c_str(), &st) == 0;
+}
+
+BlobInfo BlobStore::put(std::istream& in, const std::string& media_type) {
+  std::string tmp = root_ + "/tmp/" + temp_name();
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd < 0) sys_fail("create " + tmp);
+  struct Guard {
+    int& fd;
+    std::string& path;
+    bool keep = false;
+    ~Guard() {
+      if (fd >= 0) ::close(fd);
+      if (!keep) ::unlink(path.c_str());
+    }
+  } guard{fd, tmp};
+
+  model::Sha256 hash;
+  std::vector<char> buf(kChunk);
+  std::string head;  // the first bytes, for libmagic
+  BlobInfo info;
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    std::size_t n = static_cast<std::size_t>(in.gcount());
+    if (n == 0) break;
+    hash.update(buf.data(), n);
+    if (head.size() < kMagicBytes) head.append(buf.data(), std::min(n, kMagicBytes - head.size()));
+    write_all(fd, buf.data(), n, tmp);
+    info.size += n;
+  }
+  if (in.bad()) throw std::runtime_error("read error while storing a blob");
+  if (::fsync(fd) != 0) sys_fail("fsync " + tmp);
+  ::close(fd);
+  fd = -1;
+
+  info.digest = hash.hex_digest();
+  info.media_type = media_type.empty() ? detect_media_type(head.data(), head.size()) : media_type;
+  std::string dest = path(info.digest);
+  std::string dir = dest.substr(0, dest.rfind('/'));
+  if (exists(info.digest)) return info;  // identical content already stored; the guard removes tmp
+  std::error_code ec;
+  fs::create_directory(dir, ec);
+  if (ec) throw std::system_error(ec, "create " + dir);
+  if (::rename(tmp.c_str(), dest.c_str()) != 0) sys_fail("rename " + tmp + " to " + dest);
+  guard.keep = true;
+  fsync_dir(dir);
+  return info;
+}
+
+std::size_t BlobStore::collect_garbage(const std::function<bool(const std::string&)>& referenced) {
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator(root_ + "/tmp", ec)) fs::remove(e.path(), ec);
+  std::size_t removed = 0;
+  for (auto& d : fs::directory_iterator(root_, ec)) {
+    auto name = d.path().filename().string();
+    if (name.size() != 2 || !d.is_directory()) continue;
+    for (auto& f : fs::directory_iterator(d.path(), ec)) {
+      std::string digest = name + f.path().filename().string();
+      if (model::is_sha256_hex(digest) && !referenced(digest)) {
+        if (fs::remove(f.path(), ec)) ++removed;
+      }
+    }
+  }
+  return removed;
+}
+
+}  // namespace sseccoe::store

@@ -1,0 +1,207 @@
+// Store: opening, the harvest side and cursors.
+#include "store/store.hpp"
+
+#include <filesystem>
+
+#include "store/schema.hpp"
+#include "util/time.hpp"
+
+namespace sseccoe::store {
+
+Store::Store(const std::string& state_dir) : state_dir_(state_dir), blobs_(state_dir + "/blobs") {
+  std::filesystem::create_directories(state_dir);
+  std::string path = state_dir + "/agent.db";
+  db_ = std::make_unique<Db>(path);
+  {
+    auto st = db_->prepare("PRAGMA quick_check");
+    st.step();
+    std::string result = st.text(0);
+    if (result != "ok")
+      throw std::runtime_error("store " + path + " is damaged (quick_check: " + result +
+                               "): stop the agent, keep a copy of " + state_dir +
+                               ", and restore agent.db from a backup or move it aside to re-harvest");
+  }
+  migrate(*db_, path);
+}
+
+std::optional<ItemState> Store::item(const std::string& source, const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto st = db_->prepare("SELECT version, digest, record_id FROM items WHERE source=?1 AND natural_key=?2");
+  st.bind(1, source).bind(2, key);
+  if (!st.step()) return std::nullopt;
+  return ItemState{st.text(0), st.text(1), st.text(2)};
+}
+
+std::vector<std::string> Store::item_keys(const std::string& source) {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> keys;
+  auto st = db_->prepare("SELECT natural_key FROM items WHERE source=?1 AND gone_at IS NULL ORDER BY natural_key");
+  st.bind(1, source);
+  while (st.step()) keys.push_back(st.text(0));
+  return keys;
+}
+
+namespace {
+void write_cursor(Db& db, const std::string& source, const std::string& value) {
+  db.prepare("INSERT INTO cursors(source, value, updated_at) VALUES(?1, ?2, ?3) "
+             "ON CONFLICT(source) DO UPDATE SET value=excluded.value, updated_at=excluded.updated_at")
+      .bind(1, source)
+      .bind(2, value)
+      .bind(3, util::now_rfc3339())
+      .run();
+}
+}  // namespace
+
+void Store::touch_item(const std::string& source, const std::string& key, const std::string& version,
+                       const std::optional<std::string>& cursor) {
+  std::lock_guard lock(mu_);
+  Transaction tx(*db_);
+  db_->prepare("UPDATE items SET version=?3, last_seen=?4, gone_at=NULL WHERE source=?1 AND natural_key=?2")
+      .bind(1, source)
+      .bind(2, key)
+      .bind(3, version)
+      .bind(4, util::now_rfc3339())
+      .run();
+  if (cursor) write_cursor(*db_, source, *cursor);
+  tx.commit();
+}
+
+void Store::enqueue(const std::string& id) {
+  db_->prepare("INSERT INTO outbox(record_id, enqueued_at) VALUES(?1, ?2) "
+               "ON CONFLICT(record_id) DO UPDATE SET attempts=0, next_attempt_at=0, last_error=''")
+      .bind(1, id)
+      .bind(2, util::now_rfc3339())
+      .run();
+}
+
+HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std::string>& cursor) {
+  std::lock_guard lock(mu_);
+  const std::string now = util::now_rfc3339();
+  const std::string body = model::to_json(h.record).dump();
+  const std::string fingerprint = model::content_fingerprint(h.record);
+  Transaction tx(*db_);
+
+  for (const auto& b : h.blobs)
+    db_->prepare("INSERT OR IGNORE INTO files(digest, size, media_type, created_at) VALUES(?1, ?2, ?3, ?4)")
+        .bind(1, b.digest)
+        .bind(2, static_cast<std::int64_t>(b.size))
+        .bind(3, b.media_type)
+        .bind(4, now)
+        .run();
+
+  db_->prepare("INSERT INTO items(source, natural_key, version, digest, record_id, locator, first_seen, last_seen) "
+               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
+               "ON CONFLICT(source, natural_key) DO UPDATE SET version=excluded.version, digest=excluded.digest, "
+               "locator=excluded.locator, last_seen=excluded.last_seen, gone_at=NULL")
+      .bind(1, h.source)
+      .bind(2, h.natural_key)
+      .bind(3, h.version)
+      .bind(4, h.digest)
+      .bind(5, h.record.id)
+      .bind(6, h.locator)
+      .bind(7, now)
+      .run();
+
+  auto existing = db_->prepare("SELECT fingerprint, revision FROM records WHERE id=?1");
+  existing.bind(1, h.record.id);
+  HarvestOutcome outcome = HarvestOutcome::New;
+  if (existing.step()) {
+    if (existing.text(0) == fingerprint) {
+      outcome = HarvestOutcome::Unchanged;
+    } else {
+      outcome = HarvestOutcome::Changed;
+      db_->prepare("UPDATE records SET revision=revision+1, kind=?2, activity=?3, status=?4, status_reason=?5, "
+                   "classified_by=?6, explain=?7, body=?8, fingerprint=?9, updated_at=?10 WHERE id=?1")
+          .bind(1, h.record.id)
+          .bind(2, h.record.kind)
+          .bind(3, h.record.activity)
+          .bind(4, h.status)
+          .bind(5, h.status_reason)
+          .bind(6, h.classified_by)
+          .bind(7, h.explain)
+          .bind(8, body)
+          .bind(9, fingerprint)
+          .bind(10, now)
+          .run();
+    }
+  } else {
+    db_->prepare("INSERT INTO records(id, source, natural_key, revision, kind, activity, status, status_reason, "
+                 "classified_by, explain, body, fingerprint, created_at, updated_at) "
+                 "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)")
+        .bind(1, h.record.id)
+        .bind(2, h.source)
+        .bind(3, h.natural_key)
+        .bind(4, h.record.kind)
+        .bind(5, h.record.activity)
+        .bind(6, h.status)
+        .bind(7, h.status_reason)
+        .bind(8, h.classified_by)
+        .bind(9, h.explain)
+        .bind(10, body)
+        .bind(11, fingerprint)
+        .bind(12, now)
+        .run();
+  }
+  if (outcome != HarvestOutcome::Unchanged) {
+    if (h.status == "pending")
+      enqueue(h.record.id);
+    else
+      db_->prepare("DELETE FROM outbox WHERE record_id=?1").bind(1, h.record.id).run();
+    // A new revision gets a fresh chance: an earlier refusal was about older content.
+    db_->prepare("DELETE FROM quarantine WHERE source=?1 AND natural_key=?2").bind(1, h.source).bind(2, h.natural_key).run();
+    db_->prepare("INSERT INTO audit(at, actor, action, target, detail) VALUES(?1, 'harvester', ?2, ?3, ?4)")
+        .bind(1, now)
+        .bind(2, outcome == HarvestOutcome::New ? "record.created" : "record.revised")
+        .bind(3, h.record.id)
+        .bind(4, "status=" + h.status)
+        .run();
+  }
+  if (cursor) write_cursor(*db_, h.source, *cursor);
+  tx.commit();
+  return outcome;
+}
+
+std::optional<std::string> Store::cursor(const std::string& source) {
+  std::lock_guard lock(mu_);
+  auto st = db_->prepare("SELECT value FROM cursors WHERE source=?1");
+  st.bind(1, source);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
+
+void Store::set_cursor(const std::string& source, const std::string& value) {
+  std::lock_guard lock(mu_);
+  Transaction tx(*db_);
+  write_cursor(*db_, source, value);
+  tx.commit();
+}
+
+void Store::quarantine_item(const std::string& source, const std::string& key, const std::string& reason,
+                            const std::string& locator) {
+  std::lock_guard lock(mu_);
+  const std::string now = util::now_rfc3339();
+  Transaction tx(*db_);
+  db_->prepare("INSERT INTO quarantine(source, natural_key, stage, reason, locator, first_attempt, last_attempt) "
+               "VALUES(?1, ?2, 'harvest', ?3, ?4, ?5, ?5) ON CONFLICT(source, natural_key, stage) DO UPDATE SET "
+               "reason=excluded.reason, locator=excluded.locator, attempts=attempts+1, last_attempt=excluded.last_attempt")
+      .bind(1, source)
+      .bind(2, key)
+      .bind(3, reason)
+      .bind(4, locator)
+      .bind(5, now)
+      .run();
+  tx.commit();
+}
+
+void Store::mark_gone(const std::string& source, const std::string& key) {
+  std::lock_guard lock(mu_);
+  Transaction tx(*db_);
+  db_->prepare("UPDATE items SET gone_at=?3 WHERE source=?1 AND natural_key=?2 AND gone_at IS NULL")
+      .bind(1, source)
+      .bind(2, key)
+      .bind(3, util::now_rfc3339())
+      .run();
+  tx.commit();
+}
+
+}  // namespace sseccoe::store

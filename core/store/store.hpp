@@ -1,0 +1,128 @@
+// The agent's durable state: one SQLite database (WAL, one writer) and a
+// content-addressed blob directory under the state dir. Every method is one
+// transaction; all writes go through one connection guarded by a mutex, so
+// the harvest threads and the sync thread never interleave half-writes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/record.hpp"
+#include "store/blob_store.hpp"
+#include "store/sqlite.hpp"
+
+namespace sseccoe::store {
+
+enum class HarvestOutcome { New, Changed, Unchanged };
+
+struct ItemState {
+  std::string version, digest, record_id;
+};
+
+// What the pipeline hands the store for one harvested item.
+struct Harvested {
+  std::string source, natural_key, version, digest, locator;
+  model::Record record;        // the body to register (its id is the record id)
+  std::string status;          // unclassified | held | pending
+  std::string status_reason;   // why held / unclassified
+  std::string classified_by;   // "rule[2] agent.toml:31" or "" (unclassified)
+  std::string explain;         // JSON: how the rules decided
+  std::vector<BlobInfo> blobs;
+};
+
+struct StoredRecord {
+  std::string id, source, natural_key, kind, activity, status, status_reason, classified_by, explain;
+  std::string body, fingerprint, folio, synced_at, created_at, updated_at;
+  std::int64_t revision = 0, registry_revision = 0;
+};
+
+struct OutboxEntry {
+  std::string record_id, body, fingerprint;
+  std::int64_t attempts = 0;
+};
+
+struct QuarantineEntry {
+  std::int64_t id = 0;
+  std::string source, natural_key, stage, record_id, reason, code, field, locator, first_attempt, last_attempt;
+  std::int64_t attempts = 0;
+};
+
+struct Counts {
+  std::int64_t records = 0, unclassified = 0, held = 0, pending = 0, synced = 0, quarantined = 0;
+  std::int64_t quarantine_entries = 0, outbox = 0, blobs = 0;
+  std::string oldest_pending;  // enqueued_at of the oldest outbox entry
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) <state_dir>/agent.db and <state_dir>/blobs,
+  // migrates the schema, and checks the database (PRAGMA quick_check).
+  explicit Store(const std::string& state_dir);
+
+  BlobStore& blobs() { return blobs_; }
+  const std::string& state_dir() const { return state_dir_; }
+
+  // --- harvest side ---
+  std::optional<ItemState> item(const std::string& source, const std::string& key);
+  // The version changed but the content did not: remember the new version.
+  void touch_item(const std::string& source, const std::string& key, const std::string& version,
+                  const std::optional<std::string>& cursor);
+  HarvestOutcome commit_harvest(const Harvested& h, const std::optional<std::string>& cursor);
+  std::optional<std::string> cursor(const std::string& source);
+  void set_cursor(const std::string& source, const std::string& value);
+  // Records a harvest-stage quarantine entry (or bumps its attempts).
+  void quarantine_item(const std::string& source, const std::string& key, const std::string& reason,
+                       const std::string& locator);
+  void mark_gone(const std::string& source, const std::string& key);
+  std::vector<std::string> item_keys(const std::string& source);
+
+  // --- sync side ---
+  std::vector<OutboxEntry> due(std::int64_t now_unix, int limit);
+  std::int64_t next_due_time();  // unix seconds of the earliest entry, or -1
+  void retry_later(const std::string& id, std::int64_t next_unix, const std::string& error);
+  // Stores the folio; the record becomes synced unless it was revised since
+  // `fingerprint` was read (then it stays in the outbox for the new body).
+  void mark_synced(const std::string& id, const std::string& fingerprint, const std::string& folio,
+                   std::int64_t registry_revision, const std::string& registry_status);
+  void quarantine_record(const std::string& id, const std::string& reason, const std::string& code,
+                         const std::string& field);
+
+  // --- operators ---
+  std::vector<StoredRecord> records(const std::string& status_filter = {});
+  std::optional<StoredRecord> record(const std::string& id_or_prefix);
+  // Manual classification (audited). Returns the new status.
+  std::string classify(const std::string& id, const std::string& activity, const std::string& kind,
+                       const std::string& body, const std::string& status, const std::string& reason,
+                       const std::string& actor);
+  std::vector<QuarantineEntry> quarantine();
+  std::optional<QuarantineEntry> quarantine_entry(std::int64_t id);
+  bool quarantine_retry(std::int64_t id, const std::string& actor);
+  bool quarantine_discard(std::int64_t id, const std::string& reason, const std::string& actor);
+  void audit(const std::string& actor, const std::string& action, const std::string& target,
+             const std::string& detail);
+  Counts counts();
+  std::map<std::string, std::string> cursors();
+  bool blob_referenced(const std::string& digest);
+  // Health notes (last success/error per source and for the registry) kept
+  // in the meta table, so that `status` in another process can read them.
+  void put_health(const std::string& key, const std::string& json);
+  std::map<std::string, std::string> health();
+  // Removes blobs no file row refers to (left by a crash between the blob's
+  // rename and its transaction) and stray temporary files.
+  std::size_t collect_garbage();
+
+ private:
+  void enqueue(const std::string& id);
+
+  std::string state_dir_;
+  std::unique_ptr<Db> db_;
+  BlobStore blobs_;
+  std::mutex mu_;
+};
+
+}  // namespace sseccoe::store

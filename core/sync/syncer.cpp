@@ -1,0 +1,201 @@
+#include "sync/syncer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "sync/http_client.hpp"
+#include "util/time.hpp"
+
+namespace sseccoe::core {
+
+namespace {
+
+std::string read_token(const std::string& path) {
+  if (path.empty()) throw std::runtime_error("[registry] token_file is not set: point it to the file with the bearer token");
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read the registry token file " + path + ": check that it exists and is readable");
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ' || token.back() == '\t')) token.pop_back();
+  if (token.empty()) throw std::runtime_error("the registry token file " + path + " is empty");
+  return token;
+}
+
+// The registry's error object, when the body is one.
+struct RegistryError {
+  std::string code, message, field;
+};
+RegistryError parse_error(const HttpResponse& r) {
+  RegistryError e;
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("error") && j["error"].is_object()) {
+    const auto& o = j["error"];
+    e.code = o.value("code", "");
+    e.message = o.value("message", "");
+    e.field = o.value("field", "");
+  }
+  if (e.code.empty()) e.code = "http_" + std::to_string(r.status);
+  if (e.message.empty()) e.message = "HTTP " + std::to_string(r.status);
+  return e;
+}
+
+std::string describe(const HttpResponse& r) {
+  if (r.status == 0) return "no answer: " + r.curl_error;
+  auto e = parse_error(r);
+  return "HTTP " + std::to_string(r.status) + " " + e.code + ": " + e.message;
+}
+
+}  // namespace
+
+Syncer::Syncer(store::Store& store, const RegistrySection& registry)
+    : store_(store), registry_(registry), token_(read_token(registry.token_file)) {
+  http_global_init();
+}
+
+void Syncer::notify() {
+  {
+    std::lock_guard lock(mu_);
+    notified_ = true;
+  }
+  cv_.notify_all();
+}
+
+SyncHealth Syncer::health() const {
+  std::lock_guard lock(mu_);
+  return health_;
+}
+
+Syncer::Outcome Syncer::fail(const store::OutboxEntry& entry, Fault fault, const std::string& what,
+                             const std::string& code, const std::string& field, const std::string& retry_after) {
+  const std::string now = util::now_rfc3339();
+  {
+    std::lock_guard lock(mu_);
+    health_.last_error = what;
+    health_.last_error_at = now;
+  }
+  if (fault == Fault::PermanentRecord) {
+    spdlog::warn("sync: {} refused by the registry, quarantined: {}", entry.record_id, what);
+    store_.quarantine_record(entry.record_id, what, code, field);
+    std::lock_guard lock(mu_);
+    ++health_.quarantined;
+    return Outcome::Quarantined;
+  }
+  auto delay = backoff(static_cast<int>(entry.attempts), registry_.retry_initial, registry_.retry_max);
+  if (auto ra = parse_retry_after(retry_after, std::chrono::system_clock::now()))
+    delay = std::max(delay, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::min<std::chrono::seconds>(*ra, std::chrono::duration_cast<std::chrono::seconds>(
+                                                                        registry_.retry_max))));
+  std::int64_t next = util::unix_now() + std::max<std::int64_t>(1, delay.count() / 1000);
+  store_.retry_later(entry.record_id, next, what);
+  std::lock_guard lock(mu_);
+  if (fault == Fault::PermanentConfig) {
+    if (health_.state != "blocked")
+      spdlog::error("sync: stopped: {}. Fix [registry] in the configuration; syncing resumes by itself once the "
+                    "registry accepts a request again",
+                    what);
+    health_.state = "blocked";
+    return Outcome::Blocked;
+  }
+  spdlog::info("sync: {} will be retried in {}s: {}", entry.record_id, next - util::unix_now(), what);
+  health_.state = "retrying";
+  ++health_.retried;
+  return Outcome::Retry;
+}
+
+Syncer::Outcome Syncer::send(HttpClient& http, const store::OutboxEntry& entry, std::stop_token stop) {
+  auto body = nlohmann::json::parse(entry.body, nullptr, false);
+  if (!body.is_object()) return fail(entry, Fault::PermanentRecord, "the stored record is not valid JSON", "local_corrupt", "", "");
+  // Files first: the registry refuses a record citing a file it lacks.
+  for (const auto& f : body.value("files", nlohmann::json::array())) {
+    if (stop.stop_requested()) return Outcome::Retry;
+    const std::string digest = f.value("sha256", "");
+    auto head = http.head("/files/" + digest);
+    if (head.status == 200) continue;
+    if (head.status != 404) {
+      Fault fault = head.status ? classify_http(head.status) : classify_curl(head.curl_code);
+      auto e = parse_error(head);
+      return fail(entry, fault, "HEAD /files/" + digest.substr(0, 12) + "…: " + describe(head), e.code, "", head.retry_after);
+    }
+    std::string path = store_.blobs().path(digest);
+    auto put = http.put_file("/files/" + digest, path, f.value("size", std::uint64_t{0}),
+                             f.value("media_type", std::string("application/octet-stream")));
+    if (put.status == 200 || put.status == 201) continue;
+    Fault fault = put.status ? classify_http(put.status) : classify_curl(put.curl_code);
+    auto e = parse_error(put);
+    return fail(entry, fault, "upload of '" + f.value("name", std::string()) + "': " + describe(put), e.code,
+                e.field.empty() ? "files" : e.field, put.retry_after);
+  }
+  auto res = http.put_json("/evidence/" + entry.record_id, entry.body);
+  if (res.status == 200 || res.status == 201) {
+    auto j = nlohmann::json::parse(res.body, nullptr, false);
+    if (!j.is_object() || !j.contains("folio"))
+      return fail(entry, Fault::Transient, "the registry answered " + std::to_string(res.status) + " without a folio",
+                  "bad_answer", "", "");
+    store_.mark_synced(entry.record_id, entry.fingerprint, j.value("folio", ""), j.value("revision", 0),
+                       j.value("status", ""));
+    spdlog::info("sync: {} registered as {} (revision {}, {})", entry.record_id, j.value("folio", ""),
+                 j.value("revision", 0), j.value("status", ""));
+    std::lock_guard lock(mu_);
+    health_.state = "ok";
+    health_.last_success = util::now_rfc3339();
+    ++health_.registered;
+    return Outcome::Registered;
+  }
+  Fault fault = res.status ? classify_http(res.status) : classify_curl(res.curl_code);
+  auto e = parse_error(res);
+  return fail(entry, fault, "PUT /evidence: " + describe(res), e.code, e.field, res.retry_after);
+}
+
+SyncPass Syncer::run_pass(std::stop_token stop) {
+  SyncPass pass;
+  HttpOptions opt{registry_.url, token_, registry_.ca_file, registry_.timeout};
+  const int workers = std::max(1, registry_.concurrency);
+  while (!stop.stop_requested() && !pass.blocked) {
+    auto batch = store_.due(util::unix_now(), workers * 16);
+    if (batch.empty()) break;
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> blocked{false};
+    std::mutex count_mu;
+    auto work = [&] {
+      HttpClient http(opt);
+      for (std::size_t i; !blocked && !stop.stop_requested() && (i = next++) < batch.size();) {
+        Outcome o;
+        try {
+          o = send(http, batch[i], stop);
+        } catch (const std::exception& e) {
+          // A local failure (store, disk): retry later rather than lose it.
+          o = fail(batch[i], Fault::Transient, std::string("local error: ") + e.what(), "local", "", "");
+        }
+        std::lock_guard lock(count_mu);
+        if (o == Outcome::Registered) ++pass.registered;
+        if (o == Outcome::Quarantined) ++pass.quarantined;
+        if (o == Outcome::Retry) ++pass.retried;
+        if (o == Outcome::Blocked) blocked = true;
+      }
+    };
+    std::vector<std::jthread> pool;
+    for (int i = 1; i < workers; ++i) pool.emplace_back(work);
+    work();
+    pool.clear();
+    pass.blocked = blocked;
+  }
+  return pass;
+}
+
+void Syncer::run_forever(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    SyncPass pass = run_pass(stop);
+    std::int64_t next = store_.next_due_time();
+    auto wait = std::chrono::seconds(3600);
+    if (next >= 0) wait = std::chrono::seconds(std::max<std::int64_t>(1, next - util::unix_now()));
+    if (pass.blocked) wait = std::max(wait, std::chrono::duration_cast<std::chrono::seconds>(registry_.retry_initial));
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, stop, wait, [this] { return notified_; });
+    notified_ = false;
+  }
+}
+
+}  // namespace sseccoe::core
