@@ -20,7 +20,7 @@ int cmd_catalog(Context& ctx) {
       throw Failure(std::string("catalog import: ") + e.what());
     }
     for (const auto& w : result.warnings) std::cerr << "warning: " << w << "\n";
-    std::cout << catalog::catalog_to_pretty_json(result.catalog);
+    std::cout << model::catalog_to_pretty_json(result.catalog);
     std::cerr << result.catalog.program << ": " << result.catalog.activities.size() << " activities, "
               << result.catalog.indicators.size() << " indicators\n";
     return 0;
@@ -28,7 +28,7 @@ int cmd_catalog(Context& ctx) {
   if (sub == "show" || sub.empty()) {
     const auto& c = ctx.catalog();
     if (ctx.args().flag("json")) {
-      std::cout << catalog::catalog_to_pretty_json(c);
+      std::cout << model::catalog_to_pretty_json(c);
       return 0;
     }
     std::cout << c.program << " — " << c.institution_name << " (" << c.institution << ")\n";

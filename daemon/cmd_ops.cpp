@@ -118,6 +118,7 @@ int cmd_quarantine(Context& ctx) {
 int cmd_check_config(Context& ctx) {
   auto result = ctx.load_config_result();
   for (const auto& p : ctx.plugins().problems()) std::cerr << "warning: plugin: " << p << "\n";
+  for (const auto& w : result.warnings) std::cerr << "warning: " << w.str() << "\n";
   if (!result.ok()) {
     for (const auto& e : result.errors) std::cerr << e.str() << "\n";
     std::cerr << result.errors.size() << " error(s) in the configuration\n";

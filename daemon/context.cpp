@@ -18,11 +18,10 @@ core::PluginRegistry& Context::plugins() {
   if (!plugins_) {
     plugins_ = std::make_unique<core::PluginRegistry>();
     std::string dir = args_.plugin_dir.value_or("");
-    if (dir.empty()) {
-      // The configuration may name a plugin dir, but the configuration is
-      // validated against the plugins: read just that key first.
-      dir = core::PluginRegistry::default_directory();
-    }
+    // The configuration may name the plugin dir, but the configuration is
+    // validated against the plugins: read just that key first.
+    if (dir.empty()) dir = core::configured_plugin_dir(args_.config);
+    if (dir.empty()) dir = core::PluginRegistry::default_directory();
     plugins_->load_directory(dir);
   }
   return *plugins_;

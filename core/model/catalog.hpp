@@ -3,6 +3,7 @@
 // config/catalog/, served by the registry at GET /programs/{program}.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,9 +27,20 @@ struct Activity {
   std::vector<std::string> evidence_kinds;  // from product.md's evidence map
 };
 
+// A goal of the shape "N or more X for each of M Y" ("dos o más riesgos de
+// integridad para cinco procesos"): Goal::value is the total N*M, and the
+// breakdown keeps N, M and what Y is, so that progress can check the split
+// (docs/catalog.md, "Goals").
+struct GoalBreakdown {
+  double per = 0;     // N: records wanted in each group
+  int groups = 0;     // M: how many groups
+  std::string group;  // Y as written: "procesos institucionales sustantivos"
+};
+
 struct Goal {
   double value = 0;
-  std::string unit;  // "percent" or "count"
+  std::string unit;  // "percent" or "count"; "" when the goal text gave no number
+  std::optional<GoalBreakdown> breakdown;
 };
 
 struct Indicator {
@@ -59,5 +71,10 @@ struct Catalog {
 nlohmann::json to_json(const Catalog& c);
 Catalog catalog_from_json(const nlohmann::json& j);  // throws std::runtime_error naming the field
 Catalog load_catalog_file(const std::string& path);  // throws std::runtime_error naming the file
+
+// The catalog as the files under config/catalog/ hold it and as `catalog show`
+// and `catalog import` print it: keys in the documented order, 2-space indent,
+// a trailing newline. Byte-for-byte stable for the same catalog.
+std::string catalog_to_pretty_json(const Catalog& c);
 
 }  // namespace sseccoe::model

@@ -27,6 +27,9 @@ class PluginRegistry {
   const sdk::Plugin* find(const std::string& name) const;
   std::vector<const sdk::Plugin*> all() const;  // sorted by name
   std::vector<std::string> names() const;
+  // The library a plugin was loaded from ("(added directly)" for add()), or
+  // "" for an unknown name: for `plugins list`.
+  std::string origin(const std::string& name) const;
   const std::vector<std::string>& problems() const { return problems_; }
 
   // <directory of the running executable>/../lib/sseccoe-agent/plugins
