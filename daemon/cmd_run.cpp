@@ -70,6 +70,13 @@ int cmd_run(Context& ctx) {
   const bool once = ctx.args().flag("once");
   const auto& cfg = ctx.config();
   util::init_logging(cfg.agent.log_level);
+  // Evidence dates come from local times (a file's mtime): the committee's
+  // time zone, not the server's, decides which day that was. Set before any
+  // thread starts, for the core and the plugins alike.
+  if (!cfg.agent.timezone.empty()) {
+    ::setenv("TZ", cfg.agent.timezone.c_str(), 1);
+    ::tzset();
+  }
   auto max_wait = parse_duration_arg("--max-wait", ctx.args().value("max-wait", "30s"));
 
   // Signals are taken by a dedicated thread with sigwait(); block them in

@@ -10,28 +10,17 @@
 namespace sseccoe::core {
 
 std::string check_glob(const std::string& glob) {
-  // The matcher is sdk::glob_match (shared with the plugins); its own check
-  // comes first, then the mistakes it would accept but never match.
+  // The matcher is sdk::Glob (shared with the plugins, which compile include
+  // and exclude lists with it); its own check comes first, then the mistakes
+  // it would accept but that never do what the writer meant.
   if (glob.empty()) return "is empty: remove 'glob' to match every item";
   const std::string syntax = sdk::glob_error(glob);
   if (!syntax.empty())
-    return "has an error: " + syntax +
-           (syntax.find("unclosed") != std::string::npos ? " (close the class with ']', e.g. [0-9])" : "");
+    return "has an error: " + syntax;
+  if (glob.find("***") != std::string::npos)
+    return "has '***', which is not a pattern: write '**/' for any number of folders and '*' within a name";
   if (glob.front() == '/')
     return "starts with '/': a glob matches the item's relative path (its natural key), e.g. \"**/*.pdf\"";
-  for (std::size_t i = 0; i < glob.size(); ++i) {
-    if (glob[i] == '[') {  // a class holds any character, a backslash too
-      std::size_t j = i + 1;
-      if (j < glob.size() && (glob[j] == '!' || glob[j] == '^')) ++j;
-      if (j < glob.size() && glob[j] == ']') ++j;
-      while (j < glob.size() && glob[j] != ']') ++j;
-      i = j;
-    } else if (glob[i] == '\\') {
-      return "has a '\\' at position " + std::to_string(i + 1) +
-             ": paths are separated by '/', and a glob has no escapes (write [*] for a literal '*', [\\] for a "
-             "backslash)";
-    }
-  }
   if (const auto open = glob.find('{'); open != std::string::npos) {
     const auto close = glob.find('}', open);
     if (close != std::string::npos && glob.find(',', open) < close)

@@ -87,8 +87,10 @@ sdk::EmitResult StoreEmitter::emit(const sdk::Item& item, const std::optional<sd
 }
 
 void StoreEmitter::quarantine(std::string_view natural_key, std::string_view reason, std::string_view locator) {
-  spdlog::warn("source '{}': quarantined {}: {}", ctx_.source, util::mask_key(natural_key), reason);
-  ctx_.store->quarantine_item(ctx_.source, std::string(natural_key), std::string(reason), std::string(locator));
+  bool fresh =
+      ctx_.store->quarantine_item(ctx_.source, std::string(natural_key), std::string(reason), std::string(locator));
+  spdlog::log(fresh ? spdlog::level::warn : spdlog::level::debug, "source '{}': quarantined {}: {}", ctx_.source,
+              util::mask_key(natural_key), reason);
   ++stats_.quarantined;
 }
 
@@ -99,6 +101,11 @@ std::optional<sdk::KnownItem> StoreEmitter::known(std::string_view natural_key) 
 }
 
 void StoreEmitter::checkpoint(const sdk::Cursor& cursor) { ctx_.store->set_cursor(ctx_.source, cursor.value); }
+
+bool StoreEmitter::for_each_known(const std::function<void(std::string_view)>& visit) {
+  ctx_.store->for_each_item_key(ctx_.source, visit);
+  return true;
+}
 
 void StoreEmitter::gone(std::string_view natural_key) {
   ctx_.store->mark_gone(ctx_.source, std::string(natural_key));

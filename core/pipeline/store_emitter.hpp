@@ -33,6 +33,7 @@ class StoreEmitter final : public sdk::Emitter {
   void quarantine(std::string_view natural_key, std::string_view reason, std::string_view locator) override;
   std::optional<sdk::KnownItem> known(std::string_view natural_key) override;
   void checkpoint(const sdk::Cursor& cursor) override;
+  bool for_each_known(const std::function<void(std::string_view)>& visit) override;
   void gone(std::string_view natural_key) override;
   void log(sdk::LogLevel level, std::string_view message) override;
 

@@ -6,7 +6,11 @@ namespace sseccoe::core {
 
 RuleSet::RuleSet(const std::vector<RuleSection>& rules) {
   for (const auto& r : rules) {
-    Compiled c{&r, {}};
+    // Globs are case-insensitive: committees' shares live on Windows servers,
+    // where "Constancias" and "CONSTANCIAS" are the same folder. The
+    // configuration was validated, so compile() does not throw here.
+    Compiled c{&r, std::nullopt, {}};
+    if (!r.glob.empty()) c.glob = sdk::Glob::compile(r.glob, true);
     for (const auto& [field, pattern] : r.regex)
       c.regex.emplace_back(field, std::regex(pattern, std::regex::ECMAScript | std::regex::icase));
     rules_.push_back(std::move(c));
@@ -21,7 +25,7 @@ std::optional<Decision> RuleSet::classify(const std::string& source, const std::
     RuleVerdict v{r.index, r.where.str(), false, {}};
     if (!r.source.empty() && r.source != source) {
       v.why = "source is '" + source + "', the rule is for '" + r.source + "'";
-    } else if (!r.glob.empty() && !sdk::glob_match(r.glob, natural_key, true)) {
+    } else if (c.glob && !c.glob->matches(natural_key)) {
       v.why = "glob '" + r.glob + "' does not match the key";
     } else {
       for (const auto& [field, re] : c.regex) {

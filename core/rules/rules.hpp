@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.hpp"
+#include "sseccoe/sdk/glob.hpp"
 
 namespace sseccoe::core {
 
@@ -42,6 +43,7 @@ class RuleSet {
  private:
   struct Compiled {
     const RuleSection* rule;
+    std::optional<sdk::Glob> glob;
     std::vector<std::pair<std::string, std::regex>> regex;
   };
   std::vector<Compiled> rules_;

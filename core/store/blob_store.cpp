@@ -105,6 +105,22 @@ BlobInfo BlobStore::put(std::istream& in, const std::string& media_type) {
     }
   } guard{fd, tmp};
 
+  // The stream's own exception (a source's sdk::ContentError says whether
+  // to retry) must reach the caller, but std::istream swallows what its
+  // streambuf throws unless badbit is in the exception mask: add it for the
+  // duration of the put, and give the caller its mask back.
+  struct MaskGuard {
+    std::istream& in;
+    std::ios::iostate saved;
+    ~MaskGuard() {
+      try {
+        in.exceptions(saved);
+      } catch (...) {  // the state matches the caller's own mask: theirs to see, not ours to throw
+      }
+    }
+  } mask{in, in.exceptions()};
+  in.exceptions(mask.saved | std::ios::badbit);
+
   model::Sha256 hash;
   std::vector<char> buf(kChunk);
   std::string head;  // the first bytes, for libmagic

@@ -1,27 +1,46 @@
 // Store: opening, the harvest side and cursors.
 #include "store/store.hpp"
 
+#include <sqlite3.h>
+
 #include <filesystem>
+#include <string_view>
 
 #include "store/schema.hpp"
 #include "util/time.hpp"
 
 namespace sseccoe::store {
 
+namespace {
+std::string damaged_advice(const std::string& state_dir) {
+  return "stop the agent, keep a copy of " + state_dir +
+         ", and restore agent.db from a backup or move it aside to re-harvest";
+}
+}  // namespace
+
 Store::Store(const std::string& state_dir) : state_dir_(state_dir), blobs_(state_dir + "/blobs") {
   std::filesystem::create_directories(state_dir);
   std::string path = state_dir + "/agent.db";
-  db_ = std::make_unique<Db>(path);
-  {
+  try {
+    db_ = std::make_unique<Db>(path);
     auto st = db_->prepare("PRAGMA quick_check");
     st.step();
     std::string result = st.text(0);
     if (result != "ok")
       throw std::runtime_error("store " + path + " is damaged (quick_check: " + result +
-                               "): stop the agent, keep a copy of " + state_dir +
-                               ", and restore agent.db from a backup or move it aside to re-harvest");
+                               "): " + damaged_advice(state_dir));
+    migrate(*db_, path);
+  } catch (const DbError& e) {
+    // SQLite's own message ("file is not a database") names neither the
+    // file nor what to do about it.
+    const int primary = e.code & 0xFF;
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+      throw DbError("store " + path + " is damaged or not an agent database (" + e.what() +
+                        "): " + damaged_advice(state_dir),
+                    e.code);
+    if (std::string_view(e.what()).find(path) != std::string_view::npos) throw;
+    throw DbError("store " + path + ": " + e.what(), e.code);
   }
-  migrate(*db_, path);
 }
 
 std::optional<ItemState> Store::item(const std::string& source, const std::string& key) {
@@ -39,6 +58,13 @@ std::vector<std::string> Store::item_keys(const std::string& source) {
   st.bind(1, source);
   while (st.step()) keys.push_back(st.text(0));
   return keys;
+}
+
+void Store::for_each_item_key(const std::string& source, const std::function<void(std::string_view)>& visit) {
+  std::lock_guard lock(mu_);
+  auto st = db_->prepare("SELECT natural_key FROM items WHERE source=?1 AND gone_at IS NULL");
+  st.bind(1, source);
+  while (st.step()) visit(st.text(0));
 }
 
 namespace {
@@ -176,11 +202,14 @@ void Store::set_cursor(const std::string& source, const std::string& value) {
   tx.commit();
 }
 
-void Store::quarantine_item(const std::string& source, const std::string& key, const std::string& reason,
+bool Store::quarantine_item(const std::string& source, const std::string& key, const std::string& reason,
                             const std::string& locator) {
   std::lock_guard lock(mu_);
   const std::string now = util::now_rfc3339();
   Transaction tx(*db_);
+  auto prev = db_->prepare("SELECT reason FROM quarantine WHERE source=?1 AND natural_key=?2 AND stage='harvest'");
+  prev.bind(1, source).bind(2, key);
+  const bool fresh = !prev.step() || prev.text(0) != reason;
   db_->prepare("INSERT INTO quarantine(source, natural_key, stage, reason, locator, first_attempt, last_attempt) "
                "VALUES(?1, ?2, 'harvest', ?3, ?4, ?5, ?5) ON CONFLICT(source, natural_key, stage) DO UPDATE SET "
                "reason=excluded.reason, locator=excluded.locator, attempts=attempts+1, last_attempt=excluded.last_attempt")
@@ -191,6 +220,7 @@ void Store::quarantine_item(const std::string& source, const std::string& key, c
       .bind(5, now)
       .run();
   tx.commit();
+  return fresh;
 }
 
 void Store::mark_gone(const std::string& source, const std::string& key) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <map>
@@ -76,10 +77,15 @@ class Store {
   std::optional<std::string> cursor(const std::string& source);
   void set_cursor(const std::string& source, const std::string& value);
   // Records a harvest-stage quarantine entry (or bumps its attempts).
-  void quarantine_item(const std::string& source, const std::string& key, const std::string& reason,
+  // Returns true when the entry is new or its reason changed, so that a
+  // problem that persists is not logged as a warning on every pass.
+  bool quarantine_item(const std::string& source, const std::string& key, const std::string& reason,
                        const std::string& locator);
   void mark_gone(const std::string& source, const std::string& key);
   std::vector<std::string> item_keys(const std::string& source);
+  // Streams the same keys from an SQLite cursor; `visit` must not call back
+  // into the store (the store's lock is held).
+  void for_each_item_key(const std::string& source, const std::function<void(std::string_view)>& visit);
 
   // --- sync side ---
   std::vector<OutboxEntry> due(std::int64_t now_unix, int limit);

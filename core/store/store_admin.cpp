@@ -63,9 +63,13 @@ std::vector<StoredRecord> Store::records(const std::string& status_filter) {
 
 std::optional<StoredRecord> Store::record(const std::string& id_or_prefix) {
   std::lock_guard lock(mu_);
-  // A unique prefix of at least 6 characters is enough, as with git.
+  // A unique prefix of at least 6 characters is enough, as with git. The
+  // prefix is compared literally (not with LIKE, where '%' and '_' typed by
+  // an operator would select records); ids are lower-case hex, so an
+  // upper-case prefix is lower-cased.
   auto st = db_->prepare(std::string("SELECT ") + kRecordColumns +
-                         " FROM records WHERE id = ?1 OR (length(?1) >= 6 AND id LIKE ?1 || '%') LIMIT 2");
+                         " FROM records WHERE id = ?1 OR (length(?1) >= 6 AND substr(id, 1, length(?1)) = lower(?1)) "
+                         "LIMIT 2");
   st.bind(1, id_or_prefix);
   if (!st.step()) return std::nullopt;
   auto r = read_record(st);
@@ -91,7 +95,12 @@ std::string Store::classify(const std::string& id, const std::string& activity, 
       .bind(8, model::content_fingerprint(rec))
       .bind(9, util::now_rfc3339())
       .run();
-  if (status == "pending") enqueue(id);
+  // Only a pending record may be queued: one re-classified as held (or any
+  // other status) must not go out with the body queued before.
+  if (status == "pending")
+    enqueue(id);
+  else
+    db_->prepare("DELETE FROM outbox WHERE record_id=?1").bind(1, id).run();
   audit_row(*db_, actor, "record.classified", id, "activity=" + activity + " kind=" + kind + " status=" + status);
   tx.commit();
   return status;

@@ -179,7 +179,7 @@ TEST_F(ConfigTest, BadGlobAndTemplateAreReported) {
   text = with(text, "\"{meta.course}\"", "\"{meta course}\"");
   const auto r = load(text);
   ASSERT_NE(error_for(r, "rule[1].match.glob"), nullptr);
-  EXPECT_THAT(error_for(r, "rule[1].match.glob")->message, HasSubstr("unclosed '['"));
+  EXPECT_THAT(error_for(r, "rule[1].match.glob")->message, HasSubstr("never closed by ']'"));
   ASSERT_NE(error_for(r, "rule[1].title"), nullptr);
   EXPECT_THAT(error_for(r, "rule[1].title")->message, HasSubstr("unclosed '{'"));
   ASSERT_NE(error_for(r, "rule[1].attributes.curso"), nullptr);

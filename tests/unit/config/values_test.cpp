@@ -112,12 +112,14 @@ TEST(Glob, AcceptsTheMatchersSyntax) {
 
 TEST(Glob, RefusesWhatWouldNeverMatch) {
   EXPECT_THAT(check_glob(""), HasSubstr("empty"));
-  EXPECT_THAT(check_glob("[a-z.pdf"), HasSubstr("unclosed '['"));
+  EXPECT_THAT(check_glob("[a-z.pdf"), HasSubstr("never closed"));
   EXPECT_THAT(check_glob("***.pdf"), HasSubstr("'***'"));
   EXPECT_THAT(check_glob("/srv/x/*.pdf"), HasSubstr("starts with '/'"));
-  EXPECT_THAT(check_glob("dir\\*.pdf"), HasSubstr("no escapes"));
+  // The shared matcher (sdk::Glob) takes '\' as an escape: "dir\*.pdf" is
+  // the literal name "dir*.pdf", and an escaped ']' leaves the class open.
+  EXPECT_EQ(check_glob("dir\\*.pdf"), "");
   EXPECT_THAT(check_glob("*.{pdf,jpg}"), HasSubstr("alternatives are not supported"));
-  EXPECT_EQ(check_glob("x[\\]y"), "") << "a backslash inside a class is a member";
+  EXPECT_THAT(check_glob("x[\\]y"), HasSubstr("never closed"));
 }
 
 TEST(Template, ChecksPlaceholders) {

@@ -2,6 +2,7 @@
 // and learns whether each one is durable.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,16 @@ class Emitter {
 
   // What the core knows of this key from earlier runs, if anything.
   virtual std::optional<KnownItem> known(std::string_view natural_key) = 0;
+
+  // Calls `visit` once for every natural key of this source instance that
+  // is stored and not already marked gone, in no particular order, streamed
+  // from the store (not built in memory). `visit` must not call back into
+  // the emitter. Returns false when this emitter cannot list keys; a source
+  // then reports nothing as gone rather than guess.
+  virtual bool for_each_known(const std::function<void(std::string_view natural_key)>& visit) {
+    (void)visit;
+    return false;
+  }
 
   // Commits the cursor on its own (everything emitted before is durable).
   virtual void checkpoint(const Cursor& cursor) = 0;

@@ -1,141 +1,111 @@
-// Path globs, shared by plugins (include/exclude) and the core (rule match),
-// header-only so a plugin needs no SDK library.
-//   **   any sequence of characters, '/' included ("**/" may match nothing,
-//        so "**/*.pdf" matches "a.pdf" and "x/y/a.pdf")
-//   *    any sequence without '/'
-//   ?    one character (a UTF-8 code point) other than '/'
-//   [..] one character of a class: [abc], [a-z], [!abc] or [^abc]
-// Case folding, when asked for, covers ASCII letters and the accented Latin
-// letters of Spanish (á é í ó ú ü ñ), which is what Windows shares differ by.
+// Path globs, shared by plugins (include/exclude) and the core (rule
+// matches), so that a pattern means the same wherever it is written. Matched
+// against a natural key (the relative
+// path with '/' separators, see natural_key.hpp). The whole key must match:
+//   **      as a whole segment: zero or more directories ("**/x", "a/**/b", "a/**")
+//   *       any run of characters within one segment (never '/')
+//   ?       exactly one character (a code point, not a byte), never '/'
+//   [abc]   one character of a class; ranges [a-z]; negation [!a] or [^a];
+//           a ']' right after '[' (or '[!') is literal
+//   \c      the character c itself (to match a literal *, ?, [ or \)
+// A leading '/' is ignored (globs are always relative to the root) and a
+// trailing '/' means "everything below" ("docs/" == "docs/**"). Patterns are
+// NFC-normalised like keys, so they match however the config file spelled
+// an accented letter. Case-insensitive matching compares simple lower-case
+// mappings (Unicode, not just ASCII). Matching is linear in the key for one
+// '**' and never exponential (greedy matching with one backtrack point).
 #pragma once
 
 #include <cstddef>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sseccoe::sdk {
 
-namespace glob_detail {
+struct GlobError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
 
-// Decodes one UTF-8 code point at s[i], advancing i; invalid bytes are
-// returned as themselves (0x80..0xFF) so that any byte string can be matched.
-inline char32_t next_cp(std::string_view s, std::size_t& i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (len <= 1 || i + static_cast<std::size_t>(len) > s.size()) {
-    ++i;
-    return c;
+class Glob {
+ public:
+  // Throws GlobError saying what is wrong with `pattern`.
+  static Glob compile(std::string_view pattern, bool case_insensitive);
+
+  const std::string& pattern() const { return pattern_; }
+
+  bool matches(std::string_view key) const;
+
+  // False only when no key below directory `dir_key` can match, so that the
+  // walk may skip the directory ("" is the root).
+  bool could_match_below(std::string_view dir_key) const;
+
+  // True when every key below `dir_key` matches (the pattern is "P/**" and P
+  // matches `dir_key`), so that an exclude glob may prune the directory.
+  bool matches_everything_below(std::string_view dir_key) const;
+
+ private:
+  struct Token {
+    enum class Kind { Literal, Any, Star, Class } kind;
+    char32_t cp = 0;        // Literal (lower-cased when case-insensitive)
+    std::size_t klass = 0;  // Class: index into classes_
+  };
+  struct CharClass {
+    bool negated = false;
+    std::vector<std::pair<char32_t, char32_t>> ranges;
+    bool in_ranges(char32_t c) const;  // ignores `negated`
+  };
+  struct Segment {
+    bool globstar = false;
+    std::vector<Token> tokens;
+  };
+  struct Text;  // a key decoded into code points, split at '/'
+
+  Glob() = default;
+  bool token_matches(const Token& t, char32_t c) const;
+  bool segment_matches(const Segment& seg, const char32_t* text, std::size_t n) const;
+  bool match_segments(std::size_t pat_end, const Text& text) const;
+
+  std::string pattern_;
+  bool case_insensitive_ = false;
+  std::vector<Segment> segments_;
+  std::vector<CharClass> classes_;
+};
+
+// An ordered list of globs; the union of what they match.
+class GlobSet {
+ public:
+  GlobSet() = default;
+  // Throws GlobError naming the offending pattern.
+  static GlobSet compile(const std::vector<std::string>& patterns, bool case_insensitive);
+
+  bool empty() const { return globs_.empty(); }
+  bool matches(std::string_view key) const;
+  bool could_match_below(std::string_view dir_key) const;
+  bool matches_everything_below(std::string_view dir_key) const;
+
+ private:
+  std::vector<Glob> globs_;
+};
+
+// Convenience for one-off matches; a malformed pattern matches nothing.
+inline bool glob_match(std::string_view pattern, std::string_view key, bool case_insensitive = true) {
+  try {
+    return Glob::compile(pattern, case_insensitive).matches(key);
+  } catch (const GlobError&) {
+    return false;
   }
-  char32_t cp = c & (0x7F >> len);
-  for (int k = 1; k < len; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-    if ((cc & 0xC0) != 0x80) {
-      ++i;
-      return c;
-    }
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  i += static_cast<std::size_t>(len);
-  return cp;
-}
-
-inline char32_t fold(char32_t c, bool icase) {
-  if (!icase) return c;
-  if (c >= 'A' && c <= 'Z') return c + 32;
-  // Latin-1 upper-case letters À..Þ (but not ×) fold to à..þ.
-  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
-  return c;
-}
-
-inline bool class_match(std::string_view p, std::size_t& pi, char32_t c, bool icase, bool& ok) {
-  // p[pi] is just after '['. Returns whether c is in the class; pi ends after ']'.
-  bool negate = pi < p.size() && (p[pi] == '!' || p[pi] == '^');
-  if (negate) ++pi;
-  bool in = false, first = true;
-  while (pi < p.size() && (p[pi] != ']' || first)) {
-    first = false;
-    char32_t lo = fold(next_cp(p, pi), icase);
-    char32_t hi = lo;
-    if (pi + 1 < p.size() && p[pi] == '-' && p[pi + 1] != ']') {
-      ++pi;
-      hi = fold(next_cp(p, pi), icase);
-    }
-    if (c >= lo && c <= hi) in = true;
-  }
-  ok = pi < p.size();  // found the closing ']'
-  if (ok) ++pi;
-  return in != negate;
-}
-
-inline bool match(std::string_view p, std::size_t pi, std::string_view s, std::size_t si, bool icase, int depth) {
-  if (depth > 64) return false;  // pathological patterns: refuse rather than recurse forever
-  while (pi < p.size()) {
-    if (p[pi] == '*') {
-      bool dbl = pi + 1 < p.size() && p[pi + 1] == '*';
-      if (dbl) {
-        std::size_t rest = pi + 2;
-        bool slash_after = rest < p.size() && p[rest] == '/';
-        if (slash_after && match(p, rest + 1, s, si, icase, depth + 1)) return true;  // "**/" matches nothing
-        for (std::size_t k = si; k <= s.size(); ++k)
-          if (match(p, rest, s, k, icase, depth + 1)) return true;
-        return false;
-      }
-      for (std::size_t k = si; k <= s.size(); ++k) {
-        if (match(p, pi + 1, s, k, icase, depth + 1)) return true;
-        if (k < s.size() && s[k] == '/') break;
-      }
-      return false;
-    }
-    if (si >= s.size()) return false;
-    if (p[pi] == '?') {
-      if (s[si] == '/') return false;
-      ++pi;
-      next_cp(s, si);
-      continue;
-    }
-    if (p[pi] == '[') {
-      std::size_t save = pi;
-      ++pi;
-      std::size_t sj = si;
-      char32_t c = fold(next_cp(s, sj), icase);
-      bool closed = false;
-      bool in = class_match(p, pi, c, icase, closed);
-      if (closed) {
-        if (!in || c == '/') return false;
-        si = sj;
-        continue;
-      }
-      pi = save;  // no closing ']': a literal '['
-    }
-    std::size_t pj = pi, sj = si;
-    if (fold(next_cp(p, pj), icase) != fold(next_cp(s, sj), icase)) return false;
-    pi = pj;
-    si = sj;
-  }
-  return si == s.size();
-}
-
-}  // namespace glob_detail
-
-inline bool glob_match(std::string_view pattern, std::string_view path, bool case_insensitive = false) {
-  return glob_detail::match(pattern, 0, path, 0, case_insensitive, 0);
 }
 
 // A syntax check for configuration: empty when fine, else what is wrong.
 inline std::string glob_error(std::string_view pattern) {
-  if (pattern.empty()) return "empty pattern";
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '[') {
-      std::size_t j = i + 1;
-      if (j < pattern.size() && (pattern[j] == '!' || pattern[j] == '^')) ++j;
-      if (j < pattern.size() && pattern[j] == ']') ++j;
-      while (j < pattern.size() && pattern[j] != ']') ++j;
-      if (j >= pattern.size()) return "unclosed '[' at position " + std::to_string(i + 1);
-      i = j;
-    }
+  try {
+    Glob::compile(pattern, true);
+    return {};
+  } catch (const GlobError& e) {
+    return e.what();
   }
-  if (pattern.find("***") != std::string_view::npos) return "'***' is not a pattern; use '**'";
-  return {};
 }
 
 }  // namespace sseccoe::sdk

@@ -1,0 +1,111 @@
+// Opening the store: what a fresh state dir gets, and how a database this
+// agent must not touch (newer schema, damaged file, not a database at all)
+// is refused with a message that names the file and says what to do.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "store/schema.hpp"
+#include "support.hpp"
+
+namespace sseccoe::store {
+namespace {
+
+using testing::TempDir;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+std::string open_error(const std::string& state) {
+  try {
+    Store s(state);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
+
+TEST(StoreOpen, CreatesDatabaseAndBlobDirectory) {
+  TempDir t;
+  Store s(t.state());
+  EXPECT_TRUE(std::filesystem::is_regular_file(t.state() + "/agent.db"));
+  EXPECT_TRUE(std::filesystem::is_directory(t.state() + "/blobs"));
+  EXPECT_TRUE(std::filesystem::is_directory(t.state() + "/blobs/tmp"));
+  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "1");
+  EXPECT_EQ(kSchemaVersion, 1);
+  EXPECT_EQ(testing::query(t.state(), "PRAGMA journal_mode"), "wal");
+}
+
+TEST(StoreOpen, ReopeningKeepsEverythingAndDoesNotMigrateAgain) {
+  TempDir t;
+  auto h = testing::harvested("a.pdf");
+  {
+    Store s(t.state());
+    s.commit_harvest(h, std::string("cursor-1"));
+  }
+  Store s(t.state());
+  EXPECT_EQ(s.cursor(testing::kSource), "cursor-1");
+  ASSERT_TRUE(s.record(h.record.id));
+  EXPECT_EQ(s.counts().outbox, 1);
+  EXPECT_EQ(testing::count(t.state(), "SELECT count(*) FROM meta WHERE key='schema_version'"), 1);
+}
+
+TEST(StoreOpen, RefusesADatabaseWithANewerSchema) {
+  TempDir t;
+  { Store s(t.state()); }
+  {
+    Db db(t.state() + "/agent.db");
+    db.exec("UPDATE meta SET value='2' WHERE key='schema_version'");
+  }
+  const std::string err = open_error(t.state());
+  EXPECT_THAT(err, AllOf(HasSubstr(t.state() + "/agent.db"), HasSubstr("newer"), HasSubstr("schema version 2"),
+                         HasSubstr("run the newer sseccoe-agent"), HasSubstr("backup")));
+  // Refusing must not have touched the file: the newer agent can still use it.
+  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "2");
+}
+
+TEST(StoreOpen, RefusesADamagedDatabaseNamingTheFile) {
+  TempDir t;
+  {
+    Store s(t.state());
+    // Enough rows for the database to span many pages, so that the middle of
+    // the file is table data that quick_check walks.
+    for (int i = 0; i < 300; ++i)
+      s.commit_harvest(testing::harvested("dir/file-" + std::to_string(i) + ".pdf", "pending",
+                                          std::string(600, static_cast<char>('a' + i % 26))),
+                       std::nullopt);
+  }
+  const std::string db = t.state() + "/agent.db";
+  ASSERT_FALSE(std::filesystem::exists(db + "-wal")) << "closing should have checkpointed the WAL";
+  const auto size = std::filesystem::file_size(db);
+  ASSERT_GT(size, 64u * 4096u);
+  {
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    std::string garbage;
+    for (int i = 0; i < 3 * 4096; ++i) garbage += static_cast<char>((i * 7919 + 13) & 0xFF);
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  const std::string err = open_error(t.state());
+  EXPECT_THAT(err, AllOf(HasSubstr(db), HasSubstr("backup")));
+}
+
+TEST(StoreOpen, RefusesAFileThatIsNotADatabase) {
+  TempDir t;
+  std::filesystem::create_directories(t.state());
+  std::ofstream(t.state() + "/agent.db", std::ios::binary) << std::string(8192, 'x');
+  const std::string err = open_error(t.state());
+  EXPECT_THAT(err, AllOf(HasSubstr(t.state() + "/agent.db"), HasSubstr("backup")));
+}
+
+TEST(StoreOpen, ReportsAStateDirThatCannotBeCreated) {
+  TempDir t;
+  std::ofstream(t.path() + "/plain-file") << "x";
+  // The state dir would have to live under a regular file.
+  const std::string err = open_error(t.path() + "/plain-file/state");
+  EXPECT_THAT(err, HasSubstr(t.path() + "/plain-file"));
+}
+
+}  // namespace
+}  // namespace sseccoe::store
