@@ -9,11 +9,16 @@ namespace sseccoe::core {
 
 Fault classify_http(long status) {
   if (status >= 200 && status < 300) return Fault::None;
+  // The client follows no redirects: a 3xx means the base URL is wrong (http
+  // redirected to https, a moved endpoint, a captive portal), which no record
+  // can fix; quarantining them one by one would empty the outbox for nothing.
+  if (status >= 300 && status < 400) return Fault::PermanentConfig;
   switch (status) {
     case 401:  // wrong or missing token
     case 403:  // the token is for another institution
     case 404:  // wrong base URL (the API answers JSON 404s only for ids we GET, never for PUT)
     case 405:
+    case 407:  // a proxy wants credentials the agent was not given
     case 426:
       return Fault::PermanentConfig;
     case 408:  // request timeout

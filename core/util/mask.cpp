@@ -18,7 +18,10 @@ const std::regex& curp_re() {
   return re;
 }
 const std::regex& rfc_re() {
-  static const std::regex re(R"(\b[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}\b)", std::regex::icase);
+  // 'Ñ' is two bytes in UTF-8: as an alternative, not a bracket member, so
+  // that "MUÑO800101AB1" matches from its first letter (a bracket would
+  // match a 12-character RFC starting at the 'Ñ' and leave a birth digit).
+  static const std::regex re(R"(\b(?:[A-Z&]|Ñ|ñ){3,4}\d{6}[A-Z0-9]{3}\b)", std::regex::icase);
   return re;
 }
 const std::regex& email_re() {

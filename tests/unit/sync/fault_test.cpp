@@ -44,7 +44,10 @@ INSTANTIATE_TEST_SUITE_P(
         // Nothing works until the configuration changes: token, institution, base URL.
         HttpRow{401, Fault::PermanentConfig}, HttpRow{403, Fault::PermanentConfig},
         HttpRow{404, Fault::PermanentConfig}, HttpRow{405, Fault::PermanentConfig},
-        HttpRow{426, Fault::PermanentConfig},
+        HttpRow{407, Fault::PermanentConfig}, HttpRow{426, Fault::PermanentConfig},
+        // Redirects are not followed: the URL is wrong, not the record.
+        HttpRow{301, Fault::PermanentConfig}, HttpRow{302, Fault::PermanentConfig},
+        HttpRow{307, Fault::PermanentConfig}, HttpRow{308, Fault::PermanentConfig},
         // Try again later.
         HttpRow{408, Fault::Transient}, HttpRow{425, Fault::Transient}, HttpRow{429, Fault::Transient},
         HttpRow{500, Fault::Transient}, HttpRow{502, Fault::Transient}, HttpRow{503, Fault::Transient},
