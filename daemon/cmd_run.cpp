@@ -154,7 +154,10 @@ int cmd_run(Context& ctx) {
         if (next < 0) break;
         auto wait = std::chrono::seconds(std::max<std::int64_t>(0, next - util::unix_now()));
         if (std::chrono::steady_clock::now() + wait > deadline) break;
-        std::this_thread::sleep_for(wait);
+        std::mutex m;  // an interruptible sleep: SIGTERM must not wait for a retry
+        std::condition_variable_any cv;
+        std::unique_lock lk(m);
+        cv.wait_for(lk, stop.get_token(), wait, [] { return false; });
       }
     }
     save_health(store, harvesters, syncer.get());

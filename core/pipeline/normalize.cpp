@@ -1,8 +1,27 @@
 #include "pipeline/normalize.hpp"
 
+#include <chrono>
+
 #include "util/time.hpp"
 
 namespace sseccoe::core {
+
+namespace {
+
+// Windows compare ISO dates as strings, which is only sound for well-formed
+// ones: "2021-05-99" sorts inside a window, and the registry would refuse
+// the record for good. Held here, an operator sees why.
+bool is_calendar_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[i] < '0' || s[i] > '9') return false;
+  const std::chrono::year_month_day ymd{std::chrono::year{std::stoi(s.substr(0, 4))},
+                                        std::chrono::month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
+                                        std::chrono::day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
+  return ymd.ok();
+}
+
+}  // namespace
 
 std::string hold_reason(const model::Catalog* catalog, const std::string& activity, const std::string& kind,
                         const std::string& occurred_on) {
@@ -11,6 +30,8 @@ std::string hold_reason(const model::Catalog* catalog, const std::string& activi
   if (!a) return "activity " + activity + " is not in " + catalog->program;
   if (!catalog->allows(activity, kind)) return "activity " + activity + " does not take evidence of kind " + kind;
   if (occurred_on.empty()) return "the item carries no date";
+  if (!is_calendar_date(occurred_on))
+    return "the item's date '" + occurred_on + "' is not a calendar date (YYYY-MM-DD)";
   if (!a->window.contains(occurred_on))
     return "dated " + occurred_on + ", outside activity " + activity + "'s window " + a->window.start + ".." +
            a->window.end;

@@ -4,6 +4,29 @@
 
 namespace sseccoe::core {
 
+namespace {
+
+// libstdc++'s std::regex matches by recursion, a stack frame or more for
+// every character a match attempt runs over, and searches in quadratic time:
+// ".*curso.*" against a 100 KB mail subject (anyone can send one) overflows
+// an 8 MiB stack and kills the agent. A metadata value is therefore searched
+// in its first kMaxSearched bytes, cut at a UTF-8 boundary: room for any
+// subject, address list or path a rule is written for. The trace says when a
+// value was cut.
+constexpr std::size_t kMaxSearched = 2048;
+
+bool search(const std::string& value, const std::regex& re, bool& cut) {
+  cut = value.size() > kMaxSearched;
+  if (!cut) return std::regex_search(value, re);
+  std::size_t n = kMaxSearched;
+  while (n > 0 && (static_cast<unsigned char>(value[n]) & 0xC0) == 0x80) --n;  // not inside a character
+  // '$' must not match where the value was cut.
+  return std::regex_search(value.begin(), value.begin() + static_cast<std::ptrdiff_t>(n), re,
+                           std::regex_constants::match_not_eol);
+}
+
+}  // namespace
+
 RuleSet::RuleSet(const std::vector<RuleSection>& rules) {
   for (const auto& r : rules) {
     // Globs are case-insensitive: committees' shares live on Windows servers,
@@ -34,8 +57,12 @@ std::optional<Decision> RuleSet::classify(const std::string& source, const std::
           v.why = "the item has no '" + field + "'";
           break;
         }
-        if (!std::regex_search(it->second, re)) {
+        bool cut = false;
+        if (!search(it->second, re, cut)) {
           v.why = "'" + field + "' does not match /" + r.regex.at(field) + "/";
+          if (cut)
+            v.why += " (only its first " + std::to_string(kMaxSearched) + " of " + std::to_string(it->second.size()) +
+                     " bytes are searched)";
           break;
         }
       }

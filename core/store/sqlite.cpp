@@ -66,10 +66,18 @@ Db::Db(const std::string& path) {
   // On every connection (field-notes.md): WAL for one writer and many
   // readers, FULL sync so a commit survives power loss, a busy timeout so
   // the CLI can read while the daemon writes, and foreign keys.
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=FULL");
-  exec("PRAGMA busy_timeout=10000");
-  exec("PRAGMA foreign_keys=ON");
+  // The first statement is the first read of the file: a file that is not a
+  // database fails here, and a constructor that throws runs no destructor.
+  try {
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=FULL");
+    exec("PRAGMA busy_timeout=10000");
+    exec("PRAGMA foreign_keys=ON");
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
 }
 
 Db::~Db() { sqlite3_close(db_); }

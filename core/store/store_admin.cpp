@@ -101,6 +101,9 @@ std::string Store::classify(const std::string& id, const std::string& activity, 
     enqueue(id);
   else
     db_->prepare("DELETE FROM outbox WHERE record_id=?1").bind(1, id).run();
+  // A new revision gets a fresh chance, as a re-harvested one does: the
+  // registry's refusal was about the body before.
+  db_->prepare("DELETE FROM quarantine WHERE record_id=?1 AND stage='sync'").bind(1, id).run();
   audit_row(*db_, actor, "record.classified", id, "activity=" + activity + " kind=" + kind + " status=" + status);
   tx.commit();
   return status;

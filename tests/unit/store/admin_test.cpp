@@ -133,6 +133,18 @@ TEST_F(StoreAdmin, ReclassifyingAPendingRecordAsHeldTakesItOutOfTheOutbox) {
   EXPECT_TRUE(store.due(kFarFuture, 10).empty());
 }
 
+TEST_F(StoreAdmin, ReclassifyingAQuarantinedRecordClearsItsQuarantineEntry) {
+  const auto a = add("a.pdf");
+  store.quarantine_record(a, "registry refused: activity 1.1.1 is closed", "unknown_activity", "activity");
+  ASSERT_EQ(store.quarantine().size(), 1u);
+  store.classify(a, "1.1.2", "course_certificate", reclassified_body(a, "1.1.2", "course_certificate"), "pending", "",
+                 "alice");
+  EXPECT_EQ(store.record(a)->status, "pending");
+  EXPECT_EQ(outbox_rows(a), 1);
+  EXPECT_TRUE(store.quarantine().empty()) << "the refusal was about the old body";
+  EXPECT_EQ(store.counts().quarantine_entries, 0);
+}
+
 TEST_F(StoreAdmin, RecordsFilteredByStatus) {
   add("a.pdf", "pending");
   add("b.pdf", "unclassified");

@@ -99,6 +99,26 @@ TEST(StoreOpen, RefusesAFileThatIsNotADatabase) {
   EXPECT_THAT(err, AllOf(HasSubstr(t.state() + "/agent.db"), HasSubstr("backup")));
 }
 
+std::size_t open_descriptors() {
+  std::size_t n = 0;
+  for (auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    (void)e;
+    ++n;
+  }
+  return n;
+}
+
+TEST(StoreOpen, ARefusedDatabaseIsClosed) {
+  // A daemon that is told to retry must not pile up handles on a bad file.
+  TempDir t;
+  std::filesystem::create_directories(t.state());
+  std::ofstream(t.state() + "/agent.db", std::ios::binary) << std::string(8192, 'x');
+  open_error(t.state());
+  const auto before = open_descriptors();
+  for (int i = 0; i < 5; ++i) open_error(t.state());
+  EXPECT_EQ(open_descriptors(), before);
+}
+
 TEST(StoreOpen, ReportsAStateDirThatCannotBeCreated) {
   TempDir t;
   std::ofstream(t.path() + "/plain-file") << "x";
