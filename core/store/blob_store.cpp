@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <system_error>
@@ -80,6 +81,22 @@ std::string detect_media_type(const char* data, std::size_t n) {
   return t ? t : "application/octet-stream";
 }
 
+// Creates a blob's prefix directory (blobs/ab) when missing and makes its
+// entry in the root durable before any blob is renamed into it: fsyncing
+// blobs/ab after the rename makes the blob's name durable, not blobs/ab's
+// own name, so without this a power loss after the first commit citing a
+// blob in a new prefix could lose the directory and every blob in it. The
+// lock makes a second thread that finds the directory just created wait
+// until the creator's fsync is done.
+void ensure_durable_dir(const std::string& root, const std::string& dir) {
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  std::error_code ec;
+  bool created = fs::create_directory(dir, ec);
+  if (ec) throw std::system_error(ec, "create " + dir);
+  if (created) fsync_dir(root);
+}
+
 std::string temp_name() {
   static std::atomic<unsigned> counter{0};
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -90,6 +107,13 @@ std::string temp_name() {
 
 BlobStore::BlobStore(std::string root) : root_(std::move(root)) {
   fs::create_directories(root_ + "/tmp");
+  // The root's own name in the state directory must be as durable as the
+  // blobs put in it later (see ensure_durable_dir); once per open.
+  auto self = fs::path(root_).lexically_normal();
+  if (!self.has_filename()) self = self.parent_path();  // "state/blobs/" names state/blobs
+  auto parent = self.parent_path();
+  fsync_dir(root_);
+  fsync_dir(parent.empty() ? "." : parent.string());
 }
 
 std::string BlobStore::path(const std::string& digest) const {
@@ -160,9 +184,7 @@ BlobInfo BlobStore::put(std::istream& in, const std::string& media_type) {
   std::string dest = path(info.digest);
   std::string dir = dest.substr(0, dest.rfind('/'));
   if (exists(info.digest)) return info;  // identical content already stored; the guard removes tmp
-  std::error_code ec;
-  fs::create_directory(dir, ec);
-  if (ec) throw std::system_error(ec, "create " + dir);
+  ensure_durable_dir(root_, dir);
   if (::rename(tmp.c_str(), dest.c_str()) != 0) sys_fail("rename " + tmp + " to " + dest);
   guard.keep = true;
   fsync_dir(dir);
