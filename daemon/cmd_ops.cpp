@@ -16,9 +16,11 @@ int cmd_status(Context& ctx) {
   auto cursors = store.cursors();
   auto health = store.health();
   nlohmann::json sources = nlohmann::json::object();
+  std::string harvest_paused;  // why harvesting is paused (a full state directory), as the run last saw it
   for (const auto& s : cfg.sources) {
     nlohmann::json h = health.count("source." + s.name) ? nlohmann::json::parse(health["source." + s.name], nullptr, false)
                                                           : nlohmann::json::object();
+    if (h.is_object() && !h.value("paused", std::string()).empty()) harvest_paused = h.value("paused", std::string());
     sources[s.name] = {{"plugin", s.plugin}, {"enabled", s.enabled}, {"cursor", cursors.count(s.name) ? cursors[s.name] : ""},
                        {"health", h}};
   }
@@ -32,7 +34,8 @@ int cmd_status(Context& ctx) {
                       {"quarantine", counts.quarantine_entries},
                       {"blobs", counts.blobs},
                       {"sources", sources},
-                      {"registry", registry}};
+                      {"registry", registry},
+                      {"harvest_paused", harvest_paused.empty() ? nlohmann::json(nullptr) : nlohmann::json(harvest_paused)}};
   if (ctx.args().flag("json")) {
     print_json(j);
     return 0;
@@ -43,6 +46,7 @@ int cmd_status(Context& ctx) {
             << counts.quarantined << " refused)\n"
             << "backlog:    " << counts.outbox << (counts.outbox ? ", oldest since " + counts.oldest_pending : "") << "\n"
             << "quarantine: " << counts.quarantine_entries << "\n"
+            << (harvest_paused.empty() ? "" : "HARVEST PAUSED: " + harvest_paused + "\n")
             << "registry:   " << (cfg.registry.url.empty() ? "not configured" : cfg.registry.url);
   if (registry.contains("state")) std::cout << " [" << registry.value("state", "") << "]";
   if (!registry.value("last_success", std::string()).empty()) std::cout << ", last success " << registry["last_success"].get<std::string>();

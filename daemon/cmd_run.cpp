@@ -51,6 +51,7 @@ void save_health(store::Store& store, const std::vector<std::unique_ptr<core::Ha
     store.put_health("source." + h->name(), nlohmann::json{{"last_success", s.last_success},
                                                            {"last_error", s.last_error},
                                                            {"last_error_at", s.last_error_at},
+                                                           {"paused", s.paused},
                                                            {"last_pass", stats_json(s)}}
                                                  .dump());
   }
@@ -107,6 +108,7 @@ int cmd_run(Context& ctx) {
     }
     core::EmitterContext ec{cfg.agent.institution, cfg.agent.program, s.name, s.plugin, catalog, &ctx.rules(), &store};
     harvesters.push_back(std::make_unique<core::Harvester>(s, std::move(source), ec));
+    harvesters.back()->state_dir = cfg.agent.state_dir;
   }
   std::unique_ptr<core::Syncer> syncer;
   if (!cfg.registry.url.empty()) {
@@ -185,7 +187,12 @@ int cmd_run(Context& ctx) {
     if (syncer) threads.emplace_back([&syncer, &stop](std::stop_token) { syncer->run_forever(stop.get_token()); });
     std::jthread health_writer([&](std::stop_token) {
       while (!stop.stop_requested()) {
-        save_health(store, harvesters, syncer.get());
+        try {
+          save_health(store, harvesters, syncer.get());
+        } catch (const std::exception& e) {
+          // A full disk must not end the service: `status` is a little stale.
+          spdlog::warn("cannot save the health for 'status': {}", e.what());
+        }
         std::mutex m;
         std::condition_variable_any cv;
         std::unique_lock lk(m);

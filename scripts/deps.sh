@@ -13,7 +13,7 @@ APT_PACKAGES=(
   libpoco-dev libcurl4-gnutls-dev libssl-dev nlohmann-json3-dev libspdlog-dev
   libgtest-dev libgmock-dev libtomlplusplus-dev libsqlite3-dev libpq-dev
   libmagic-dev libsystemd-dev libutf8proc-dev
-  sqlite3 openssl python3 nodejs npm procps util-linux poppler-utils
+  sqlite3 openssl python3 nodejs npm procps util-linux poppler-utils wrk
 )
 
 missing=()

@@ -1,8 +1,15 @@
 // Drives one source instance: a pass from its stored cursor, the cursor
 // committed once the pass's items are durable, then a wait for changes (or
 // the poll interval) before the next pass.
+//
+// A full state directory pauses harvesting instead of failing items: before
+// each item the free space is compared with a reserve (store/disk_space.hpp),
+// and an ENOSPC or SQLITE_FULL ends the pass as "paused". While paused the
+// space is checked every few seconds and harvesting resumes by itself.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stop_token>
@@ -17,6 +24,9 @@ namespace sseccoe::core {
 struct SourceHealth {
   std::string last_success, last_error, last_error_at;
   HarvestStats last_pass;
+  // Non-empty while harvesting is paused because the state directory is
+  // full: the operator's message (also in last_error).
+  std::string paused;
 };
 
 class Harvester {
@@ -32,13 +42,27 @@ class Harvester {
   SourceHealth health() const;
   const std::string& name() const { return section_.name; }
   std::function<void()> on_pending;
+  // The state directory whose free space gates harvesting; empty: no
+  // pre-check (a real ENOSPC still pauses).
+  std::string state_dir;
+  // How often a paused harvester looks at the free space again.
+  std::chrono::milliseconds space_recheck{3000};
 
  private:
+  // Why the state directory cannot take another item now, or "" if it can.
+  std::string space_problem() const;
+  void pause(const std::string& why);
+  // While paused: has enough space come back to try again? Above the
+  // reserve, and (after a real ENOSPC, which can happen above it when one
+  // item is larger than what is left) at least 1 MiB more than at the pause,
+  // so a pass that cannot fit is not retried in a loop.
+  bool room_again() const;
   const SourceSection& section_;
   std::unique_ptr<sdk::Source> source_;
   EmitterContext ctx_;
   mutable std::mutex mu_;
   SourceHealth health_;
+  std::uint64_t available_at_pause_ = 0;
 };
 
 }  // namespace sseccoe::core

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <stop_token>
 #include <string>
 
 namespace sseccoe::core {
@@ -16,6 +17,10 @@ struct HttpResponse {
   std::string curl_error; // curl's message, never containing the token
   std::string body;       // at most 1 MiB
   std::string retry_after;
+  // The transfer was abandoned because stop was requested (SIGTERM): not a
+  // fault of the registry nor of the record; the caller retries it later
+  // without counting an attempt.
+  bool aborted = false;
 };
 
 struct HttpOptions {
@@ -32,15 +37,18 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  HttpResponse head(const std::string& path);
-  HttpResponse get(const std::string& path);
-  HttpResponse put_json(const std::string& path, const std::string& body);
+  // Every call ends within about a second of `stop` being requested: the
+  // transfer is abandoned and the answer has `aborted` set.
+  HttpResponse head(const std::string& path, std::stop_token stop = {});
+  HttpResponse get(const std::string& path, std::stop_token stop = {});
+  HttpResponse put_json(const std::string& path, const std::string& body, std::stop_token stop = {});
   HttpResponse put_file(const std::string& path, const std::string& file, std::uint64_t size,
-                        const std::string& content_type);
+                        const std::string& content_type, std::stop_token stop = {});
 
  private:
   HttpResponse perform(const std::string& method, const std::string& path, const std::string* body,
-                       const std::string* file, std::uint64_t size, const std::string& content_type);
+                       const std::string* file, std::uint64_t size, const std::string& content_type,
+                       std::stop_token stop);
   HttpOptions opt_;
   void* curl_;
 };

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <exception>
 #include <fstream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -110,9 +113,10 @@ Syncer::Outcome Syncer::send(HttpClient& http, const store::OutboxEntry& entry, 
   if (!body.is_object()) return fail(entry, Fault::PermanentRecord, "the stored record is not valid JSON", "local_corrupt", "", "");
   // Files first: the registry refuses a record citing a file it lacks.
   for (const auto& f : body.value("files", nlohmann::json::array())) {
-    if (stop.stop_requested()) return Outcome::Retry;
+    if (stop.stop_requested()) return Outcome::Stopped;
     const std::string digest = f.value("sha256", "");
-    auto head = http.head("/files/" + digest);
+    auto head = http.head("/files/" + digest, stop);
+    if (head.aborted) return Outcome::Stopped;
     if (head.status == 200) continue;
     if (head.status != 404) {
       Fault fault = head.status ? classify_http(head.status) : classify_curl(head.curl_code);
@@ -121,14 +125,22 @@ Syncer::Outcome Syncer::send(HttpClient& http, const store::OutboxEntry& entry, 
     }
     std::string path = store_.blobs().path(digest);
     auto put = http.put_file("/files/" + digest, path, f.value("size", std::uint64_t{0}),
-                             f.value("media_type", std::string("application/octet-stream")));
+                             f.value("media_type", std::string("application/octet-stream")), stop);
+    if (put.aborted) {
+      spdlog::info("sync: {}: upload of a file abandoned to stop; it is sent again on the next run", entry.record_id);
+      return Outcome::Stopped;
+    }
     if (put.status == 200 || put.status == 201) continue;
     Fault fault = put.status ? classify_http(put.status) : classify_curl(put.curl_code);
     auto e = parse_error(put);
     return fail(entry, fault, "upload of '" + f.value("name", std::string()) + "': " + describe(put), e.code,
                 e.field.empty() ? "files" : e.field, put.retry_after);
   }
-  auto res = http.put_json("/evidence/" + entry.record_id, entry.body);
+  if (stop.stop_requested()) return Outcome::Stopped;
+  // Abandoning this PUT is safe even if the registry committed it: the retry
+  // is answered "unchanged" with the same folio (docs/delivery.md).
+  auto res = http.put_json("/evidence/" + entry.record_id, entry.body, stop);
+  if (res.aborted) return Outcome::Stopped;
   if (res.status == 200 || res.status == 201) {
     auto j = nlohmann::json::parse(res.body, nullptr, false);
     if (!j.is_object() || !j.contains("folio"))
@@ -153,45 +165,105 @@ SyncPass Syncer::run_pass(std::stop_token stop) {
   SyncPass pass;
   HttpOptions opt{registry_.url, token_, registry_.ca_file, registry_.timeout};
   const int workers = std::max(1, registry_.concurrency);
-  while (!stop.stop_requested() && !pass.blocked) {
-    auto batch = store_.due(util::unix_now(), workers * 16);
-    if (batch.empty()) break;
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> blocked{false};
-    std::mutex count_mu;
-    auto work = [&] {
-      HttpClient http(opt);
-      for (std::size_t i; !blocked && !stop.stop_requested() && (i = next++) < batch.size();) {
-        Outcome o;
+  // The workers live for the whole pass, each with one HttpClient, so the
+  // connection to the registry is kept alive across batches and a long
+  // backlog costs no thread or handle churn. Batches are small (memory does
+  // not grow with the backlog), and the next one is read only once every
+  // entry of the current one is finished: an entry still in flight is still
+  // due in the store and must not be handed out twice.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<store::OutboxEntry> batch;
+  std::size_t next = 0, in_flight = 0;
+  bool done = false;
+  std::exception_ptr store_error;
+  // Only what was due when the pass began: an entry retried during the pass
+  // is due again only after it (next_attempt_at > pass_start), so a pass
+  // over a long backlog with the registry down ends instead of chasing
+  // entries whose short backoff expired while the others were tried.
+  const std::int64_t pass_start = util::unix_now();
+
+  // Under `mu`: the index of the next entry to send, or nullopt when the
+  // pass is over.
+  auto take = [&](std::unique_lock<std::mutex>& lock) -> std::optional<std::size_t> {
+    for (;;) {
+      if (done || pass.blocked || stop.stop_requested()) return std::nullopt;
+      if (next < batch.size()) {
+        ++in_flight;
+        return next++;
+      }
+      if (in_flight > 0) {
+        cv.wait(lock);
+        continue;
+      }
+      try {
+        batch = store_.due(pass_start, workers * 16);
+      } catch (...) {
+        store_error = std::current_exception();
+        batch.clear();
+      }
+      next = 0;
+      if (batch.empty()) {
+        done = true;
+        cv.notify_all();
+      }
+    }
+  };
+  auto work = [&] {
+    HttpClient http(opt);
+    std::unique_lock lock(mu);
+    while (auto i = take(lock)) {
+      const store::OutboxEntry& entry = batch[*i];  // stable: the batch is replaced only when none is in flight
+      lock.unlock();
+      Outcome o = Outcome::Retry;
+      try {
         try {
-          o = send(http, batch[i], stop);
+          o = send(http, entry, stop);
         } catch (const std::exception& e) {
           // A local failure (store, disk): retry later rather than lose it.
-          o = fail(batch[i], Fault::Transient, std::string("local error: ") + e.what(), "local", "", "");
+          o = fail(entry, Fault::Transient, std::string("local error: ") + e.what(), "local", "", "");
         }
-        std::lock_guard lock(count_mu);
-        if (o == Outcome::Registered) ++pass.registered;
-        if (o == Outcome::Quarantined) ++pass.quarantined;
-        if (o == Outcome::Retry) ++pass.retried;
-        if (o == Outcome::Blocked) blocked = true;
+      } catch (const std::exception& e) {
+        // Not even the retry could be written (a full disk): the entry stays
+        // due as it was and is sent on a later pass.
+        spdlog::error("sync: {}: cannot record the outcome locally, ending this pass: {}", entry.record_id, e.what());
+        lock.lock();
+        done = true;  // it is still due: going on would hand it out again at once
+        lock.unlock();
       }
-    };
+      lock.lock();
+      --in_flight;
+      if (o == Outcome::Registered) ++pass.registered;
+      if (o == Outcome::Quarantined) ++pass.quarantined;
+      if (o == Outcome::Retry) ++pass.retried;
+      if (o == Outcome::Blocked) pass.blocked = true;
+      cv.notify_all();
+    }
+  };
+  {
     std::vector<std::jthread> pool;
     for (int i = 1; i < workers; ++i) pool.emplace_back(work);
     work();
-    pool.clear();
-    pass.blocked = blocked;
   }
+  if (store_error) std::rethrow_exception(store_error);
   return pass;
 }
 
 void Syncer::run_forever(std::stop_token stop) {
   while (!stop.stop_requested()) {
-    SyncPass pass = run_pass(stop);
-    std::int64_t next = store_.next_due_time();
     auto wait = std::chrono::seconds(3600);
-    if (next >= 0) wait = std::chrono::seconds(std::max<std::int64_t>(1, next - util::unix_now()));
-    if (pass.blocked) wait = std::max(wait, std::chrono::duration_cast<std::chrono::seconds>(registry_.retry_initial));
+    try {
+      SyncPass pass = run_pass(stop);
+      std::int64_t next = store_.next_due_time();
+      if (next >= 0) wait = std::chrono::seconds(std::max<std::int64_t>(1, next - util::unix_now()));
+      if (pass.blocked) wait = std::max(wait, std::chrono::duration_cast<std::chrono::seconds>(registry_.retry_initial));
+    } catch (const std::exception& e) {
+      // The store could not be read or written (a full disk, a locked
+      // database): nothing was lost, so try again shortly rather than end.
+      spdlog::error("sync: local store error, retrying shortly: {}", e.what());
+      wait = std::max<std::chrono::seconds>(std::chrono::seconds(1),
+                                            std::chrono::duration_cast<std::chrono::seconds>(registry_.retry_initial));
+    }
     std::unique_lock lock(mu_);
     cv_.wait_for(lock, stop, wait, [this] { return notified_; });
     notified_ = false;

@@ -44,7 +44,9 @@ class Syncer {
   SyncHealth health() const;
 
  private:
-  enum class Outcome { Registered, Retry, Quarantined, Blocked };
+  // Stopped: abandoned because stop was requested; the entry is left as it
+  // was (still due, no attempt counted) and is sent on the next run.
+  enum class Outcome { Registered, Retry, Quarantined, Blocked, Stopped };
   Outcome send(class HttpClient& http, const store::OutboxEntry& entry, std::stop_token stop);
   Outcome fail(const store::OutboxEntry& entry, Fault fault, const std::string& what, const std::string& code,
                const std::string& field, const std::string& retry_after);
