@@ -124,11 +124,22 @@ int cmd_run(Context& ctx) {
 
   std::stop_source stop;
   std::jthread signals([&stop, sigs](std::stop_token) {
-    int sig = 0;
-    sigwait(&sigs, &sig);
-    if (sig != 0 && !stop.stop_requested()) {
-      spdlog::info("received {}: stopping", sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP");
-      stop.request_stop();
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&sigs, &sig) != 0) continue;
+      // SIGHUP is what `systemctl reload` sends: it must not stop the
+      // service. Reloading the configuration in place is not implemented
+      // yet, so say how to apply a change instead.
+      if (sig == SIGHUP && !stop.stop_requested()) {
+        spdlog::warn("received SIGHUP: reloading the configuration is not supported yet; "
+                     "restart the service to apply changes (the agent keeps running)");
+        continue;
+      }
+      if (!stop.stop_requested()) {
+        spdlog::info("received {}: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        stop.request_stop();
+      }
+      return;
     }
   });
   auto wake_signal_thread = [&] {

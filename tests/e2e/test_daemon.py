@@ -66,14 +66,21 @@ class Daemon(unittest.TestCase):
             status = a.run("status", "--json", check=True).json()
             self.assertEqual(status["records"]["synced"], 2)
 
+            # SIGHUP (systemctl reload) must not stop the service.
+            proc.send_signal(signal.SIGHUP)
+            a.put_file("Constancias/tercero.pdf", PDF + b"3", MAY_2021)
+            wait_until(lambda: len(a.records("synced")) == 3, 30, "a file dropped after SIGHUP to be registered")
+            self.assertIsNone(proc.poll())
+
             proc.send_signal(signal.SIGTERM)
             self.assertEqual(proc.wait(timeout=30), 0)
             with open(os.path.join(a.root, "agent.log"), encoding="utf-8", errors="replace") as f:
                 text = f.read()
             self.assertIn("SIGTERM", text)
             self.assertIn("stopped", text)
+            self.assertIn("SIGHUP", text)
             # Everything stays stored and registered after the stop.
-            self.assertEqual(len(a.records("synced")), 2)
+            self.assertEqual(len(a.records("synced")), 3)
 
 
 if __name__ == "__main__":
