@@ -128,32 +128,20 @@ HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std
       .bind(7, now)
       .run();
 
-  auto existing = db_->prepare("SELECT fingerprint, revision FROM records WHERE id=?1");
+  auto existing = db_->prepare("SELECT fingerprint FROM records WHERE id=?1");
   existing.bind(1, h.record.id);
   HarvestOutcome outcome = HarvestOutcome::New;
-  if (existing.step()) {
-    if (existing.text(0) == fingerprint) {
-      outcome = HarvestOutcome::Unchanged;
-    } else {
-      outcome = HarvestOutcome::Changed;
-      db_->prepare("UPDATE records SET revision=revision+1, kind=?2, activity=?3, status=?4, status_reason=?5, "
-                   "classified_by=?6, explain=?7, body=?8, fingerprint=?9, updated_at=?10 WHERE id=?1")
-          .bind(1, h.record.id)
-          .bind(2, h.record.kind)
-          .bind(3, h.record.activity)
-          .bind(4, h.status)
-          .bind(5, h.status_reason)
-          .bind(6, h.classified_by)
-          .bind(7, h.explain)
-          .bind(8, body)
-          .bind(9, fingerprint)
-          .bind(10, now)
-          .run();
-    }
-  } else {
+  if (existing.step())
+    outcome = existing.text(0) == fingerprint ? HarvestOutcome::Unchanged : HarvestOutcome::Changed;
+  if (outcome != HarvestOutcome::Unchanged)
+    // One statement for a new record (revision 1) and a revision (+1).
     db_->prepare("INSERT INTO records(id, source, natural_key, revision, kind, activity, status, status_reason, "
                  "classified_by, explain, body, fingerprint, created_at, updated_at) "
-                 "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)")
+                 "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) "
+                 "ON CONFLICT(id) DO UPDATE SET revision=revision+1, kind=excluded.kind, "
+                 "activity=excluded.activity, status=excluded.status, status_reason=excluded.status_reason, "
+                 "classified_by=excluded.classified_by, explain=excluded.explain, body=excluded.body, "
+                 "fingerprint=excluded.fingerprint, updated_at=excluded.updated_at")
         .bind(1, h.record.id)
         .bind(2, h.source)
         .bind(3, h.natural_key)
@@ -167,7 +155,6 @@ HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std
         .bind(11, fingerprint)
         .bind(12, now)
         .run();
-  }
   if (outcome != HarvestOutcome::Unchanged) {
     if (h.status == "pending")
       enqueue(h.record.id);

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import tempfile
 import textwrap
+import time
 
 BUILD_DIR = os.environ.get("SSECCOE_BUILD_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
 SOURCE_DIR = os.environ.get("SSECCOE_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -111,3 +112,14 @@ class Agent:
 
 # 2021-05-14 12:00 local time: inside every 2021 activity window used here.
 MAY_2021 = 1621015200
+
+
+def wait_until(predicate, timeout, what):
+    """Polls `predicate` until it returns something true; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

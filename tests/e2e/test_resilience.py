@@ -21,21 +21,11 @@ import threading
 import time
 import unittest
 
-from agent_harness import AGENT, MAY_2021, Agent
+from agent_harness import AGENT, MAY_2021, Agent, wait_until
 from harness import Registry, free_port
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 RULES = [("**/*.pdf", "course_certificate", "1.1.1")]
-
-
-def wait_until(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def outbox_attempts(agent):

@@ -13,18 +13,8 @@ using testing::harvested;
 using testing::kSource;
 using testing::TempDir;
 
-constexpr std::int64_t kFarFuture = 4102444800;
-
-class StoreAdmin : public ::testing::Test {
+class StoreAdmin : public testing::StoreFixture {
  protected:
-  TempDir dir;
-  Store store{dir.state()};
-
-  std::string add(const std::string& key, const std::string& status = "pending") {
-    auto h = harvested(key, status);
-    store.commit_harvest(h, std::nullopt);
-    return h.record.id;
-  }
   std::int64_t outbox_rows(const std::string& id) {
     return testing::count(dir.state(), "SELECT count(*) FROM outbox WHERE record_id='" + id + "'");
   }

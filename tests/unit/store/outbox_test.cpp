@@ -12,18 +12,8 @@ using testing::harvested;
 using testing::kSource;
 using testing::TempDir;
 
-constexpr std::int64_t kFarFuture = 4102444800;
-
-class StoreOutbox : public ::testing::Test {
+class StoreOutbox : public testing::StoreFixture {
  protected:
-  TempDir dir;
-  Store store{dir.state()};
-
-  std::string add(const std::string& key, const std::string& status = "pending") {
-    auto h = harvested(key, status);
-    store.commit_harvest(h, std::nullopt);
-    return h.record.id;
-  }
   std::vector<std::string> due_ids(std::int64_t now, int limit = 100) {
     std::vector<std::string> ids;
     for (const auto& e : store.due(now, limit)) ids.push_back(e.record_id);

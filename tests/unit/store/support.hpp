@@ -4,6 +4,8 @@
 // process would).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -88,5 +90,19 @@ inline std::size_t files_in(const std::string& dir) {
     if (it->is_regular_file()) ++n;
   return n;
 }
+
+// A fresh store in a temporary state dir, and a way to add a harvested record.
+class StoreFixture : public ::testing::Test {
+ protected:
+  static constexpr std::int64_t kFarFuture = 4102444800;  // 2100-01-01: everything is due
+  TempDir dir;
+  Store store{dir.state()};
+
+  std::string add(const std::string& key, const std::string& status = "pending") {
+    auto h = harvested(key, status);
+    store.commit_harvest(h, std::nullopt);
+    return h.record.id;
+  }
+};
 
 }  // namespace sseccoe::store::testing
