@@ -1,10 +1,14 @@
 // `status`, `quarantine`, `check-config`, `doctor`: the operator's view of
 // the agent's health.
+#include <stdlib.h>
+
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "commands.hpp"
 #include "output.hpp"
+#include "plugins/source_config.hpp"
 #include "sync/http_client.hpp"
 
 namespace sseccoe::agent {
@@ -156,13 +160,32 @@ int cmd_check_config(Context& ctx) {
   return 0;
 }
 
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "sseccoe-doctor-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) != nullptr) path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove_all(path, ec);
+  }
+};
+
+}  // namespace
+
 int cmd_doctor(Context& ctx) {
   const auto& cfg = ctx.config();
   int failures = 0;
   for (const auto& s : cfg.sources) {
     std::string problem;
     try {
-      auto source = ctx.plugins().find(s.plugin)->create({s.name, cfg.agent.institution, s.options});
+      // A probe never spools; it gets a throw-away directory so that it
+      // cannot disturb a running agent's work directory.
+      TempDir scratch;
+      auto source = ctx.plugins().find(s.plugin)->create(core::make_source_config(cfg, s, scratch.path));
       problem = source->probe();
     } catch (const std::exception& e) {
       problem = e.what();

@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "pipeline/harvester.hpp"
+#include "plugins/source_config.hpp"
 #include "sync/syncer.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
@@ -99,9 +100,11 @@ int cmd_run(Context& ctx) {
   for (const auto& s : cfg.sources) {
     if (!s.enabled) continue;
     const sdk::Plugin* plugin = ctx.plugins().find(s.plugin);
-    sdk::SourceConfig sc{s.name, cfg.agent.institution, s.options};
     std::unique_ptr<sdk::Source> source;
     try {
+      const std::string work_dir = core::source_work_dir(cfg, s);
+      core::reset_work_dir(work_dir);
+      const sdk::SourceConfig sc = core::make_source_config(cfg, s, work_dir);
       source = plugin->create(sc);
     } catch (const std::exception& e) {
       throw ConfigFailure("source '" + s.name + "': " + e.what());

@@ -56,6 +56,7 @@ struct SourceSection {
   std::string plugin;  // a loaded plugin's name
   bool enabled = true;
   std::chrono::milliseconds interval{300000};  // poll interval when not told of changes
+  std::string role = "evidence";               // or "census" (sdk::SourceConfig::role)
   sdk::OptionValues options;  // the plugin's own options, typed and defaulted
   Location where;
 };

@@ -69,6 +69,7 @@ std::string example_assignment(const sdk::OptionSpec& spec) {
     case OptionType::Duration: return name + " = \"5m\"";
     case OptionType::Size: return name + " = \"10MiB\"";
     case OptionType::StringList: return name + " = [\"...\"]";
+    case OptionType::StringMap: return name + " = { field = \"Header\" }";
   }
   return name + " = ...";
 }

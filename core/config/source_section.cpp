@@ -79,6 +79,15 @@ void validate_sources(const TopLevel& top, const std::vector<const sdk::Plugin*>
       }
     }
     if (core.has("enabled")) source.enabled = core.boolean("enabled");
+    if (core.has("role")) {
+      source.role = core.str("role");
+      if (source.role != "evidence" && source.role != "census")
+        diag.error(where["role"], prefix + ".role",
+                   "unknown role " + quoted(source.role) + ": expected \"evidence\" or \"census\"" +
+                       (suggest(source.role, {"evidence", "census"}).empty()
+                            ? std::string()
+                            : ": did you mean '" + suggest(source.role, {"evidence", "census"}) + "'?"));
+    }
     if (core.has("interval")) {
       source.interval = core.duration("interval");
       if (source.interval < std::chrono::seconds(1))

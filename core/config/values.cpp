@@ -1,5 +1,6 @@
 #include "config/values.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <limits>
 #include <stdexcept>
@@ -186,6 +187,7 @@ std::string expected_form(sdk::OptionType type) {
       return "a duration (\"250ms\", \"30s\", \"5m\", \"2h\", \"1d\" or a whole number of seconds)";
     case OptionType::Size: return "a size (a number of bytes, or \"64KiB\", \"10MiB\", \"1GiB\")";
     case OptionType::StringList: return "a list of strings, e.g. [\"*.pdf\", \"*.jpg\"]";
+    case OptionType::StringMap: return "a table of strings, e.g. { curp = \"CURP\", name = \"Nombre completo\" }";
   }
   return "a value";
 }
@@ -267,6 +269,28 @@ Conversion convert_value(const toml::node& node, sdk::OptionType type, bool secr
           return {std::nullopt, "element " + std::to_string(i + 1) + " contains a NUL character (\\u0000)"};
         out.push_back(s->get());
       }
+      return {std::move(out), {}};
+    }
+    case OptionType::StringMap: {
+      const auto* t = node.as_table();
+      if (t == nullptr) return fail(node, type);
+      sdk::StringPairs out;
+      for (auto&& [k, v] : *t) {
+        const std::string key(k.str());
+        const auto* s = v.as_string();
+        if (s == nullptr)
+          return {std::nullopt, "the value of " + quoted(key) + " is " + describe_node_type(v) + ": expected " +
+                                    expected_form(type)};
+        if (has_nul(s->get())) return {std::nullopt, "the value of " + quoted(key) + " contains a NUL character"};
+        out.emplace_back(key, s->get());
+      }
+      // toml++ keeps tables sorted by key; the order written is the order of
+      // the source positions.
+      std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
+        const auto& pa = (*t)[a.first].node()->source().begin;
+        const auto& pb = (*t)[b.first].node()->source().begin;
+        return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+      });
       return {std::move(out), {}};
     }
   }

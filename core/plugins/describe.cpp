@@ -93,6 +93,7 @@ std::string example_value(const sdk::OptionSpec& spec) {
     case OptionType::Duration: return "\"5m\"";
     case OptionType::Size: return "\"10MiB\"";
     case OptionType::StringList: return "[\"...\"]";
+    case OptionType::StringMap: return "{ field = \"...\" }";
   }
   return "\"...\"";
 }

@@ -12,7 +12,7 @@
 
 namespace sseccoe::core {
 
-inline constexpr std::array<sdk::OptionSpec, 4> kCoreSourceOptions{{
+inline constexpr std::array<sdk::OptionSpec, 5> kCoreSourceOptions{{
     {"name", sdk::OptionType::String, "", true, false,
      "Unique name of this source ([a-z0-9_-]+); part of every record id, so do not rename it"},
     {"plugin", sdk::OptionType::String, "", true, false,
@@ -21,6 +21,9 @@ inline constexpr std::array<sdk::OptionSpec, 4> kCoreSourceOptions{{
      "false keeps the source configured but does not harvest it"},
     {"interval", sdk::OptionType::Duration, "5m", false, false,
      "How often to poll when the plugin cannot be told of changes (at least 1s)"},
+    {"role", sdk::OptionType::String, "\"evidence\"", false, false,
+     "\"evidence\": items become records; \"census\": an HR headcount export whose rows never leave the "
+     "machine, only their count is registered (kind headcount)"},
 }};
 
 inline std::span<const sdk::OptionSpec> core_source_options() { return kCoreSourceOptions; }

@@ -132,6 +132,7 @@ sdk::OptionValue parse_default(sdk::OptionType type, const std::string& text) {
       return parse_with_units(text, {{"B", 1}, {"KiB", 1ll << 10}, {"MiB", 1ll << 20}, {"GiB", 1ll << 30},
                                      {"TiB", 1ll << 40}});
     case sdk::OptionType::StringList: return parse_string_array(text);
+    case sdk::OptionType::StringMap: break;  // the folder plugin has none
   }
   throw std::invalid_argument("unknown option type");
 }

@@ -29,6 +29,22 @@ struct Content {
   std::string media_type;           // empty: the core detects it (libmagic)
   std::optional<std::uint64_t> size_hint;
   std::function<std::unique_ptr<std::istream>()> open;
+  // What this stream is to the item, for the rule that picks the record's
+  // files: "" (the item's file: a folder's file), "message" (a raw mail),
+  // "attachment", "acuse" (a rendering made for the record). Every stream
+  // is kept in the local store; a rule's `files` says which roles the
+  // record cites (see docs/configuration.md).
+  std::string role;
+  // When set, the stream is opened only if the item is classified as this
+  // evidence kind (an "acuse" PDF is rendered only for email_dispatch).
+  std::string only_for_kind;
+};
+
+// A person an item concerns (a row of an HR export, a certificate's holder).
+// Fields as found, trimmed; CURP and RFC upper-case without separators.
+// The core never logs them unmasked.
+struct Person {
+  std::string name, curp, rfc, employee_id;
 };
 
 struct Item {
@@ -47,6 +63,8 @@ struct Item {
   // A locator a person can follow back to the original.
   std::string locator;
   std::vector<Content> contents;
+  // The people the item concerns, copied into the record.
+  std::vector<Person> people;
 };
 
 }  // namespace sseccoe::sdk

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -24,6 +25,7 @@ enum class OptionType {
   Duration,    // "250ms", "30s", "5m", "2h", "1d" or an integer number of seconds
   Size,        // "512", "64KiB", "10MiB", "1GiB" (bytes)
   StringList,  // an array of strings
+  StringMap,   // a table of strings: columns = { curp = "CURP", name = "Nombre" }
 };
 
 inline std::string_view to_string(OptionType t) {
@@ -35,6 +37,7 @@ inline std::string_view to_string(OptionType t) {
     case OptionType::Duration: return "duration";
     case OptionType::Size: return "size";
     case OptionType::StringList: return "list of strings";
+    case OptionType::StringMap: return "table of strings";
   }
   return "?";
 }
@@ -55,7 +58,9 @@ struct OptionSpec {
 
 // The validated options of one source instance, as typed values. Durations
 // are stored in milliseconds, sizes in bytes.
-using OptionValue = std::variant<std::string, std::int64_t, bool, std::vector<std::string>>;
+// A StringMap keeps the table's keys in the order they were written.
+using StringPairs = std::vector<std::pair<std::string, std::string>>;
+using OptionValue = std::variant<std::string, std::int64_t, bool, std::vector<std::string>, StringPairs>;
 
 class OptionValues {
  public:
@@ -74,6 +79,7 @@ class OptionValues {
   const std::vector<std::string>& list(std::string_view name) const {
     return get<std::vector<std::string>>(name);
   }
+  const StringPairs& map(std::string_view name) const { return get<StringPairs>(name); }
   const std::map<std::string, OptionValue, std::less<>>& all() const { return values_; }
 
  private:

@@ -15,13 +15,23 @@
 
 namespace sseccoe::sdk {
 
-constexpr int kAbiVersion = 1;
+// 2: Item::people, Content::role/only_for_kind, SourceConfig::work_dir/role,
+//    OptionType::StringMap.
+constexpr int kAbiVersion = 2;
 
 // Everything a source instance is created with.
 struct SourceConfig {
   std::string instance;     // the [[source]] name, e.g. "constancias"
   std::string institution;  // [agent] institution
   OptionValues options;     // validated against the plugin's option table
+  // A private directory on the state disk (same file system as the blob
+  // store) for spooling (a mail being fetched). The core creates it and
+  // empties it at start; a source must not keep anything there between passes.
+  std::string work_dir;
+  // "evidence" (default) or "census": a census source's rows never leave the
+  // machine; it emits one item per export carrying only the row count
+  // (metadata "count") and the export's date (occurred_on).
+  std::string role = "evidence";
 };
 
 class Source {

@@ -1,0 +1,111 @@
+// Rows of an HR export (a CSV, an XLSX sheet, a SQL view) as items. Every
+// tabular source feeds its rows through one TableHarvest, so that a row means
+// the same whatever it was read from: the same column matching, the same key,
+// the same people checks, the same quarantine reasons, the same census count.
+//
+// A reader (csv, xlsx, sql) only turns its format into cells: header() once,
+// then row() for each data row in order, broken_row() for a row it could not
+// read, finish() at the end. Cells are UTF-8; dates already in ISO form where
+// the format knows them to be dates (an XLSX date cell, a SQL date column).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sseccoe/sdk/emitter.hpp"
+#include "sseccoe/sdk/options.hpp"
+#include "sseccoe/sdk/source.hpp"
+
+namespace sseccoe::sdk::table {
+
+// The options every tabular plugin appends to its own table:
+//   key     (list of strings, required) record fields that identify a row
+//   columns (table of strings) record field -> header in the export
+// Record fields with a meaning: employee_id, name, curp, rfc (the row's
+// person), occurred_on (the evidence date), and any other (unit, course,
+// hours, ...) which becomes row metadata for rules and templates.
+std::span<const OptionSpec> shared_options();
+
+// How headers are compared: case, accents and surrounding or repeated
+// spaces are ignored ("  Año de  Ingreso" == "ano de ingreso").
+std::string fold_header(std::string_view header);
+
+struct Settings {
+  std::string instance;                 // the [[source]] name, for messages
+  std::vector<std::string> key;         // record fields
+  StringPairs columns;                  // record field -> header
+  std::string role = "evidence";        // or "census"
+};
+
+// Reads `key`, `columns` and the role from a validated SourceConfig. Throws
+// std::invalid_argument naming the option when `key` names a field that
+// `columns` does not map and that is not itself a header name.
+Settings read_settings(const SourceConfig& config);
+
+// The whole table is unusable (a mapped column missing from the header, an
+// empty file): the source reports it and nothing of the table is emitted.
+struct TableError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Counts {
+  std::uint64_t rows = 0;         // data rows seen (good or bad)
+  std::uint64_t emitted = 0;      // rows handed to the emitter
+  std::uint64_t quarantined = 0;  // rows refused (ragged, bad CURP, duplicate key, ...)
+  std::uint64_t gone = 0;         // keys known before and absent now
+};
+
+// One pass over one source's tables. Remembers the keys seen in this pass
+// (a compact 64-bit digest and the line per row, about 12 bytes a row, never
+// the rows) to refuse duplicates and to report rows that are gone.
+class TableHarvest {
+ public:
+  TableHarvest(Settings settings, Emitter& out);
+  ~TableHarvest();
+  TableHarvest(const TableHarvest&) = delete;
+  TableHarvest& operator=(const TableHarvest&) = delete;
+
+  // Starts a table. `table` names it within the source ("plantilla.csv",
+  // "plantilla.xlsx#Hoja1", "query"); `locator` is what a person follows
+  // back ("file:///srv/rh/plantilla.csv"); `export_date` (ISO) is the date
+  // of the export (the file's mtime, the query's time): a census's date.
+  void begin_table(std::string table, std::string locator, std::string export_date);
+
+  // The header row. Throws TableError naming every mapped header that is
+  // missing (and the closest header present), so that a renamed column in a
+  // view is one clear error, not a million quarantined rows.
+  void header(const std::vector<std::string>& cells, std::uint64_t line);
+
+  // A data row (`line` as a person would count it: the file's line, the
+  // sheet's row number, the query's row ordinal). Blank rows are skipped.
+  // A row with another number of cells than the header, a key with an empty
+  // part, a malformed CURP (column named, value masked), a malformed RFC, or
+  // a key already seen in this pass (both lines named) is quarantined alone.
+  // An RFC whose check digit fails is kept, with a warning. Returns the
+  // emitter's outcome (Quarantined for a refused row).
+  EmitOutcome row(const std::vector<std::string>& cells, std::uint64_t line);
+
+  // A row the reader itself could not read (an unterminated quote, bytes
+  // that are not text): quarantined with `reason`; the table goes on.
+  void broken_row(std::uint64_t line, std::string_view reason);
+
+  // Ends the current table. A census table emits its one item here: the
+  // count of data rows and the export date, no people, no rows.
+  void end_table();
+
+  // Ends the pass. When `complete` (every table of the source was read to
+  // its end) the keys known from earlier passes and not seen in this one are
+  // reported gone; otherwise nothing is (a missing file is not a fired staff).
+  Counts finish(bool complete);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sseccoe::sdk::table
