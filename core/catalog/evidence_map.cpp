@@ -63,7 +63,13 @@ std::vector<std::string> evidence_kinds_for(std::string_view verification, std::
     bool text_ok = rule.text_any[0].empty();
     for (std::string_view w : rule.text_any)
       if (!w.empty() && t.find(w) != std::string::npos) text_ok = true;
-    if (text_ok) return {std::string(rule.kind)};
+    if (!text_ok) continue;
+    // Training "for every public servant" is measured against the whole
+    // staff: the activity also takes the HR census's headcount record, the
+    // indicator's denominator (product.md, "1.1 denominator").
+    if (rule.kind == "course_certificate" && t.find("personas servidoras publicas") != std::string::npos)
+      return {std::string(rule.kind), "headcount"};
+    return {std::string(rule.kind)};
   }
   return {};
 }

@@ -1,4 +1,7 @@
 // [agent]: who the agent files evidence for, and where it keeps its state.
+#include <sys/statvfs.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
@@ -47,6 +50,55 @@ void check_timezone(const std::string& tz, const Location& where, Diagnostics& d
                    "): write an IANA name such as \"America/Mexico_City\"");
 }
 
+// Below this, SQLite's journal and the syncer's bookkeeping could not be
+// written even while harvesting is paused.
+constexpr std::uint64_t kMinFreeSpaceFloor = 1ULL << 20;
+
+std::string mib(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
+}
+
+// A reserve as large as the whole state filesystem would keep harvesting
+// paused for ever: worth a warning. The state directory may not exist yet
+// (first start): its nearest existing parent is on the same filesystem.
+void check_min_free_space(std::uint64_t bytes, const std::string& state_dir, const Location& where,
+                          Diagnostics& diag) {
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::absolute(state_dir, ec);
+  if (ec) return;
+  while (!std::filesystem::exists(dir, ec) && dir.has_parent_path() && dir != dir.parent_path())
+    dir = dir.parent_path();
+  struct statvfs st{};
+  if (::statvfs(dir.c_str(), &st) != 0) return;
+  const std::uint64_t total = static_cast<std::uint64_t>(st.f_blocks) * (st.f_frsize ? st.f_frsize : st.f_bsize);
+  if (total > 0 && bytes >= total)
+    diag.warning(where, "agent.min_free_space",
+                 "is " + mib(bytes) + ", not less than the whole filesystem of state_dir (" + mib(total) +
+                     "): harvesting would stay paused; lower it or move state_dir to a larger disk");
+}
+
+void check_metrics_file(const std::string& path, bool check_files, const Location& where, Diagnostics& diag) {
+  const std::filesystem::path p(path);
+  std::error_code ec;
+  if (!p.has_filename() || std::filesystem::is_directory(p, ec)) {
+    diag.error(where, "agent.metrics_file",
+               quoted(path) + " is a directory: name the file, e.g. \"/var/lib/prometheus/node-exporter/sseccoe.prom\"");
+    return;
+  }
+  // node_exporter's textfile collector reads only "*.prom" files.
+  if (p.extension() != ".prom")
+    diag.warning(where, "agent.metrics_file",
+                 quoted(path) + " does not end in \".prom\": node_exporter's textfile collector would ignore it");
+  if (!check_files) return;
+  if (!std::filesystem::is_directory(p.parent_path(), ec))
+    diag.error(where, "agent.metrics_file",
+               "the directory " + p.parent_path().string() +
+                   " does not exist: create it (writable by the agent, readable by node_exporter) or remove the "
+                   "key to write <state_dir>/metrics.prom");
+}
+
 }  // namespace
 
 void validate_agent(const TopLevel& top, const std::string& main_file, const LoadOptions& options,
@@ -82,6 +134,22 @@ void validate_agent(const TopLevel& top, const std::string& main_file, const Loa
   // A value that failed to convert was reported and is absent from `values`:
   // the struct's default then stands.
   if (values.has("state_dir")) out.state_dir = values.str("state_dir");
+  if (values.has("min_free_space")) {
+    const std::uint64_t bytes = values.size("min_free_space");
+    const Location loc = at(where, "min_free_space", top.agent_where);
+    if (bytes < kMinFreeSpaceFloor) {
+      diag.error(loc, "agent.min_free_space",
+                 "must be at least 1MiB: SQLite's journal and the syncer need that much room even while "
+                 "harvesting is paused (remove the key for the default: 64MiB, or 1/20 of a smaller disk)");
+    } else {
+      out.min_free_space = bytes;
+      if (options.check_files) check_min_free_space(bytes, out.state_dir, loc, diag);
+    }
+  }
+  if (values.has("metrics_file") && !values.str("metrics_file").empty()) {
+    out.metrics_file = values.str("metrics_file");
+    check_metrics_file(out.metrics_file, options.check_files, at(where, "metrics_file", top.agent_where), diag);
+  }
   if (values.has("catalog_file")) {
     out.catalog_file = values.str("catalog_file");
     if (options.check_files)

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct AgentSection {
   std::string plugin_dir;    // default: <exe>/../lib/sseccoe-agent/plugins
   std::string log_level = "info";
   std::string timezone;      // for mtime -> date; empty: the machine's
+  // Free space harvesting keeps on the state disk (bytes); unset: 64 MiB, or
+  // 1/20 of the filesystem when that is smaller (store/disk_space.hpp).
+  std::optional<std::uint64_t> min_free_space;
+  std::string metrics_file;  // Prometheus textfile; empty: <state_dir>/metrics.prom
 };
 
 struct RegistrySection {
@@ -66,6 +71,13 @@ struct RuleSection {
   std::string source;   // empty: any source
   std::string glob;     // match.glob on the natural key; empty: any
   std::map<std::string, std::string> regex;  // match.<field> = regex on metadata[field]
+  std::string attachment;  // match.attachment: a glob on each line of metadata "attachment"
+  // Which content roles the record cites ("file", "message", "attachment",
+  // "acuse", ...); empty: the default for its kind (see rules.hpp).
+  std::vector<std::string> files;
+  // A metadata field whose value names one record for several items (a mail
+  // "thread": a consultation and its answer); empty: one record per item.
+  std::string group_by;
   std::string kind;
   std::string activity;
   std::string title;    // template, "{stem}" "{name}" "{path}" "{meta.subject}"; empty: the file name

@@ -11,7 +11,10 @@ namespace sseccoe::core::config_detail {
 
 namespace {
 
-const std::vector<std::string> kRuleKeys = {"source", "match", "kind", "activity", "title", "attributes"};
+const std::vector<std::string> kRuleKeys = {"source", "match", "kind", "activity", "title", "attributes", "files", "group_by"};
+// The content roles sources give their streams (sdk::Content::role; "file"
+// stands for the empty role of a plain file).
+const std::vector<std::string> kContentRoles = {"file", "message", "attachment", "acuse"};
 constexpr std::size_t kMaxRegexLength = 1024;
 
 bool in(const std::vector<std::string>& list, const std::string& value) {
@@ -56,10 +59,10 @@ void validate_match(const toml::node& node, const std::string& prefix, RuleSecti
                      (field == "glob" ? "" : ": a regular expression on the item's '" + field + "' metadata"));
       continue;
     }
-    if (field == "glob") {
+    if (field == "glob" || field == "attachment") {
       const std::string problem = check_glob(s->get());
       if (!problem.empty()) diag.error(where, option, problem);
-      rule.glob = s->get();
+      (field == "glob" ? rule.glob : rule.attachment) = s->get();
       continue;
     }
     const bool near_glob = suggest(field, {"glob"}) == "glob";
@@ -115,6 +118,26 @@ void validate_attributes(const toml::node& node, const std::string& prefix, Rule
     const std::string problem = check_template(s->get());
     if (!problem.empty()) diag.error(location_of(value), option, problem);
     rule.attributes[name] = s->get();
+  }
+}
+
+void validate_files(const toml::node& node, const std::string& prefix, RuleSection& rule, Diagnostics& diag) {
+  const auto* array = node.as_array();
+  if (array == nullptr || array->empty()) {
+    diag.error(location_of(node), prefix + ".files",
+               "expected a non-empty list of content roles, e.g. files = [\"message\", \"acuse\"]");
+    return;
+  }
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& element = (*array)[i];
+    const auto* s = element.as_string();
+    if (s == nullptr) {
+      diag.error(location_of(element), prefix + ".files",
+                 "element " + std::to_string(i + 1) + " is " + describe_node_type(element) + ": expected a string");
+      continue;
+    }
+    check_membership(s->get(), kContentRoles, "content role", location_of(element), prefix + ".files", diag);
+    rule.files.push_back(s->get());
   }
 }
 
@@ -185,6 +208,15 @@ void validate_rules(const TopLevel& top, const std::vector<SourceSection>& sourc
     }
     if (const Entry* attributes = find_entry(entries, "attributes"))
       validate_attributes(*attributes->node, prefix, rule, diag);
+    if (const Entry* files = find_entry(entries, "files")) validate_files(*files->node, prefix, rule, diag);
+    if (const std::string* group = string_value(entries, "group_by", prefix + ".group_by", diag)) {
+      static const std::regex field_shape("[a-z][a-z0-9_]{0,63}");
+      if (!std::regex_match(*group, field_shape))
+        diag.error(location_of(*find_entry(entries, "group_by")->node), prefix + ".group_by",
+                   "must name a metadata field in lower case, e.g. \"thread\"");
+      else
+        rule.group_by = *group;
+    }
     out.push_back(std::move(rule));
   }
 }

@@ -18,36 +18,59 @@ std::string mib(std::uint64_t bytes) {
   return buf;
 }
 
+std::string_view outcome_name(sdk::EmitOutcome o) {
+  switch (o) {
+    case sdk::EmitOutcome::New: return "new";
+    case sdk::EmitOutcome::Changed: return "revised";
+    case sdk::EmitOutcome::Unchanged: return "unchanged";
+    case sdk::EmitOutcome::Quarantined: return "quarantined";
+    case sdk::EmitOutcome::Deferred: return "deferred";
+  }
+  return "unknown";
+}
+
 // Forwards to the store emitter, but first makes sure the state directory
 // can take the item: a pass stops at the first item that would fill it,
 // before any byte of that item is written, so nothing is quarantined or half
-// stored for lack of space.
+// stored for lack of space. It also reports each item's outcome as it
+// happens (Harvester::on_item).
 class SpaceGuardEmitter final : public sdk::Emitter {
  public:
-  SpaceGuardEmitter(StoreEmitter& inner, std::function<std::string()> problem)
-      : inner_(inner), problem_(std::move(problem)) {}
+  SpaceGuardEmitter(StoreEmitter& inner, std::function<std::string()> problem,
+                    const std::function<void(std::string_view)>& on_item)
+      : inner_(inner), problem_(std::move(problem)), on_item_(on_item) {}
 
   sdk::EmitResult emit(const sdk::Item& item, const std::optional<sdk::Cursor>& cursor_after) override {
     check();
-    return inner_.emit(item, cursor_after);
+    auto result = inner_.emit(item, cursor_after);
+    count(outcome_name(result.outcome));
+    return result;
   }
   void quarantine(std::string_view key, std::string_view reason, std::string_view locator) override {
     inner_.quarantine(key, reason, locator);
+    count("quarantined");
   }
   std::optional<sdk::KnownItem> known(std::string_view key) override { return inner_.known(key); }
   bool for_each_known(const std::function<void(std::string_view)>& visit) override {
     return inner_.for_each_known(visit);
   }
   void checkpoint(const sdk::Cursor& cursor) override { inner_.checkpoint(cursor); }
-  void gone(std::string_view key) override { inner_.gone(key); }
+  void gone(std::string_view key) override {
+    inner_.gone(key);
+    count("gone");
+  }
   void log(sdk::LogLevel level, std::string_view message) override { inner_.log(level, message); }
 
  private:
   void check() {
     if (auto why = problem_(); !why.empty()) throw store::DiskFull(why);
   }
+  void count(std::string_view outcome) {
+    if (on_item_) on_item_(outcome);
+  }
   StoreEmitter& inner_;
   std::function<std::string()> problem_;
+  const std::function<void(std::string_view)>& on_item_;
 };
 
 }  // namespace
@@ -59,7 +82,7 @@ std::string Harvester::space_problem() const {
   if (state_dir.empty()) return {};
   auto space = store::disk_space(state_dir);
   if (!space) return {};
-  const auto reserve = store::disk_reserve(*space);
+  const auto reserve = store::disk_reserve(*space, min_free_space);
   if (space->available >= reserve) return {};
   return mib(space->available) + " free, under the reserve of " + mib(reserve);
 }
@@ -68,7 +91,8 @@ bool Harvester::room_again() const {
   if (state_dir.empty()) return true;
   auto space = store::disk_space(state_dir);
   if (!space) return true;
-  return space->available >= store::disk_reserve(*space) && space->available >= available_at_pause_ + (1ULL << 20);
+  return space->available >= store::disk_reserve(*space, min_free_space) &&
+         space->available >= available_at_pause_ + (1ULL << 20);
 }
 
 void Harvester::pause(const std::string& why) {
@@ -87,7 +111,7 @@ void Harvester::pause(const std::string& why) {
 bool Harvester::run_once(std::stop_token stop) {
   StoreEmitter emitter(ctx_);
   emitter.on_pending = on_pending;
-  SpaceGuardEmitter guarded(emitter, [this] { return space_problem(); });
+  SpaceGuardEmitter guarded(emitter, [this] { return space_problem(); }, on_item);
   sdk::Cursor from;
   try {
     from.value = ctx_.store->cursor(section_.name).value_or("");
@@ -153,6 +177,19 @@ void Harvester::run_forever(std::stop_token stop) {
 SourceHealth Harvester::health() const {
   std::lock_guard lock(mu_);
   return health_;
+}
+
+bool Harvester::paused() const {
+  std::lock_guard lock(mu_);
+  return !health_.paused.empty();
+}
+
+void Harvester::carry_over(const SourceHealth& previous) {
+  std::lock_guard lock(mu_);
+  health_.last_success = previous.last_success;
+  health_.last_error = previous.last_error;
+  health_.last_error_at = previous.last_error_at;
+  health_.last_pass = previous.last_pass;
 }
 
 }  // namespace sseccoe::core

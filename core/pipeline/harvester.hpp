@@ -3,17 +3,20 @@
 // the poll interval) before the next pass.
 //
 // A full state directory pauses harvesting instead of failing items: before
-// each item the free space is compared with a reserve (store/disk_space.hpp),
-// and an ENOSPC or SQLITE_FULL ends the pass as "paused". While paused the
-// space is checked every few seconds and harvesting resumes by itself.
+// each item the free space is compared with a reserve ([agent]
+// min_free_space, store/disk_space.hpp), and an ENOSPC or SQLITE_FULL ends
+// the pass as "paused". While paused the space is checked every few seconds
+// and harvesting resumes by itself.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 
 #include "config/config.hpp"
 #include "pipeline/store_emitter.hpp"
@@ -40,11 +43,22 @@ class Harvester {
   void run_forever(std::stop_token stop);
 
   SourceHealth health() const;
+  bool paused() const;
+  // What an earlier harvester of the same source (before a configuration
+  // reload) knew: last success, last error, last pass. Not the pause: the
+  // first pass finds out again whether there is room.
+  void carry_over(const SourceHealth& previous);
   const std::string& name() const { return section_.name; }
   std::function<void()> on_pending;
+  // Called once per item with its outcome ("new", "revised", "unchanged",
+  // "quarantined", "deferred", "gone"), from the harvest thread, as soon as
+  // it is known: for counters that move during a long pass.
+  std::function<void(std::string_view outcome)> on_item;
   // The state directory whose free space gates harvesting; empty: no
   // pre-check (a real ENOSPC still pauses).
   std::string state_dir;
+  // [agent] min_free_space; unset: the default reserve (store::disk_reserve).
+  std::optional<std::uint64_t> min_free_space;
   // How often a paused harvester looks at the free space again.
   std::chrono::milliseconds space_recheck{3000};
 

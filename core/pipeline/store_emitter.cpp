@@ -10,12 +10,32 @@ namespace sseccoe::core {
 
 namespace {
 
-// The item's digest: its content's, or for several streams a digest over
-// their names and digests in order.
+// The item's digest, what decides whether a re-read item really changed: its
+// content's, or for several streams a digest over their names and digests in
+// order. Streams read only for some kinds (a rendered acuse, which embeds its
+// creation time) do not count. An item without streams (an HR row, a census
+// count) is digested from what it says: metadata, people and date.
 std::string item_digest(const std::vector<store::BlobInfo>& blobs, const sdk::Item& item) {
-  if (blobs.size() == 1) return blobs[0].digest;
+  std::vector<std::size_t> counted;
+  for (std::size_t i = 0; i < blobs.size(); ++i)
+    if (item.contents[i].only_for_kind.empty()) counted.push_back(i);
+  if (counted.size() == 1) return blobs[counted[0]].digest;
   model::Sha256 h;
-  for (std::size_t i = 0; i < blobs.size(); ++i) {
+  if (item.contents.empty()) {
+    // Length-prefixed fields: no value can fake a boundary.
+    auto field = [&h](std::string_view v) {
+      h.update(std::to_string(v.size()));
+      h.update(":");
+      h.update(v);
+    };
+    field("item/v1");
+    for (const auto& [k, v] : item.metadata) field(k), field(v);
+    field("people");
+    for (const auto& p : item.people) field(p.name), field(p.curp), field(p.rfc), field(p.employee_id);
+    field(item.occurred_on);
+    return h.hex_digest();
+  }
+  for (std::size_t i : counted) {
     h.update(item.contents[i].name);
     h.update(":");
     h.update(blobs[i].digest);
@@ -28,7 +48,7 @@ std::string item_digest(const std::vector<store::BlobInfo>& blobs, const sdk::It
 
 sdk::EmitResult StoreEmitter::emit(const sdk::Item& item, const std::optional<sdk::Cursor>& cursor_after) {
   auto& store = *ctx_.store;
-  const std::string record_id = model::make_record_id(ctx_.institution, ctx_.source, item.natural_key);
+  std::string record_id = model::make_record_id(ctx_.institution, ctx_.source, item.natural_key);
   std::optional<std::string> cursor;
   if (cursor_after) cursor = cursor_after->value;
 
@@ -36,11 +56,25 @@ sdk::EmitResult StoreEmitter::emit(const sdk::Item& item, const std::optional<sd
   if (known && !item.version.empty() && known->version == item.version) {
     if (cursor) store.set_cursor(ctx_.source, *cursor);
     ++stats_.unchanged;
-    return {sdk::EmitOutcome::Unchanged, record_id, {}};
+    return {sdk::EmitOutcome::Unchanged, known->record_id.empty() ? record_id : known->record_id, {}};
+  }
+
+  // Classified before anything is read: a stream meant for one kind only (an
+  // acuse) is rendered only for that kind.
+  auto existing = store.record(record_id);
+  const Classification classification = classify_item(ctx_, item, existing);
+  if (!classification.group_key.empty()) {
+    // Items of one group (a consultation and its answer) share one record.
+    record_id = model::make_record_id(ctx_.institution, ctx_.source, classification.group_key);
+    existing = store.record(record_id);
   }
 
   std::vector<store::BlobInfo> blobs;
   for (const auto& content : item.contents) {
+    if (!content_wanted(content, classification.kind)) {
+      blobs.push_back({});
+      continue;
+    }
     try {
       auto stream = content.open();
       if (!stream) throw sdk::ContentError("the source could not open '" + content.name + "'", true);
@@ -64,7 +98,7 @@ sdk::EmitResult StoreEmitter::emit(const sdk::Item& item, const std::optional<sd
     return {sdk::EmitOutcome::Unchanged, record_id, {}};
   }
 
-  NormalizeInput in{ctx_, item, record_id, blobs, store.record(record_id)};
+  NormalizeInput in{ctx_, item, record_id, blobs, std::move(existing), &classification};
   store::Harvested h = normalize(in);
   h.digest = digest;
   auto outcome = store.commit_harvest(h, cursor);

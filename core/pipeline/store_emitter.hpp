@@ -19,6 +19,7 @@ struct EmitterContext {
   const model::Catalog* catalog = nullptr;  // may be null: records are then held for review
   const RuleSet* rules = nullptr;
   store::Store* store = nullptr;
+  std::string role = "evidence";  // the source's role: "census" items become headcount records
 };
 
 struct HarvestStats {

@@ -25,15 +25,36 @@ bool search(const std::string& value, const std::regex& re, bool& cut) {
                            std::regex_constants::match_not_eol);
 }
 
+// Mail sources list attachment names one per line.
+bool any_line_matches(const std::map<std::string, std::string>& metadata, const std::string& field,
+                      const sdk::Glob& glob) {
+  auto it = metadata.find(field);
+  if (it == metadata.end()) return false;
+  std::string_view rest = it->second;
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    if (glob.matches(rest.substr(0, nl))) return true;
+    if (nl == std::string_view::npos) break;
+    rest.remove_prefix(nl + 1);
+  }
+  return false;
+}
+
 }  // namespace
+
+std::vector<std::string> default_file_roles(const std::string& kind) {
+  if (kind == "email_dispatch") return {"message", "acuse", "attachment"};
+  return {"file", "attachment"};
+}
 
 RuleSet::RuleSet(const std::vector<RuleSection>& rules) {
   for (const auto& r : rules) {
     // Globs are case-insensitive: committees' shares live on Windows servers,
     // where "Constancias" and "CONSTANCIAS" are the same folder. The
     // configuration was validated, so compile() does not throw here.
-    Compiled c{&r, std::nullopt, {}};
+    Compiled c{&r, std::nullopt, std::nullopt, {}};
     if (!r.glob.empty()) c.glob = sdk::Glob::compile(r.glob, true);
+    if (!r.attachment.empty()) c.attachment = sdk::Glob::compile(r.attachment, true);
     for (const auto& [field, pattern] : r.regex)
       c.regex.emplace_back(field, std::regex(pattern, std::regex::ECMAScript | std::regex::icase));
     rules_.push_back(std::move(c));
@@ -50,6 +71,8 @@ std::optional<Decision> RuleSet::classify(const std::string& source, const std::
       v.why = "source is '" + source + "', the rule is for '" + r.source + "'";
     } else if (c.glob && !c.glob->matches(natural_key)) {
       v.why = "glob '" + r.glob + "' does not match the key";
+    } else if (c.attachment && !any_line_matches(metadata, "attachment", *c.attachment)) {
+      v.why = "no attachment name matches '" + r.attachment + "'";
     } else {
       for (const auto& [field, re] : c.regex) {
         auto it = metadata.find(field);

@@ -23,6 +23,17 @@ struct Decision {
   nlohmann::json attributes = nlohmann::json::object();
 };
 
+// The content roles a record of `kind` cites when its rule does not say
+// (`files`): a plain file and attachments; for an email_dispatch also the raw
+// message and its acuse, "the digitized image" the program asks for. A mail's
+// body (inside the raw message) is thus sent only when a rule asks for it.
+std::vector<std::string> default_file_roles(const std::string& kind);
+
+// The rule language names the empty role (a folder's file) "file".
+inline std::string role_name(const std::string& content_role) {
+  return content_role.empty() ? "file" : content_role;
+}
+
 // One line of `explain`: what a rule said about an item.
 struct RuleVerdict {
   int index = 0;
@@ -44,6 +55,7 @@ class RuleSet {
   struct Compiled {
     const RuleSection* rule;
     std::optional<sdk::Glob> glob;
+    std::optional<sdk::Glob> attachment;
     std::vector<std::pair<std::string, std::regex>> regex;
   };
   std::vector<Compiled> rules_;

@@ -18,7 +18,12 @@ std::optional<DiskSpace> disk_space(const std::string& dir) {
   return DiskSpace{static_cast<std::uint64_t>(st.f_bavail) * unit, static_cast<std::uint64_t>(st.f_blocks) * unit};
 }
 
-std::uint64_t disk_reserve(const DiskSpace& space) { return std::min(kDiskReserveMax, space.total / 20); }
+std::uint64_t disk_reserve(const DiskSpace& space, std::optional<std::uint64_t> configured) {
+  // A configured reserve is taken as written: the operator knows the disk
+  // (check-config warns when it is as large as the filesystem).
+  if (configured) return *configured;
+  return std::min(kDiskReserveMax, space.total / 20);
+}
 
 bool is_disk_full(const std::exception& e) {
   if (dynamic_cast<const DiskFull*>(&e)) return true;

@@ -22,9 +22,10 @@ struct DiskSpace {
 std::optional<DiskSpace> disk_space(const std::string& dir);
 
 // Space kept free for SQLite (journal, WAL checkpoint) and the syncer's
-// bookkeeping: 64 MiB, but at most 1/20 of a small filesystem so a small
-// state volume can still be used.
-std::uint64_t disk_reserve(const DiskSpace& space);
+// bookkeeping: [agent] min_free_space when the operator set it, else 64 MiB,
+// but at most 1/20 of a small filesystem so a small state volume can still
+// be used.
+std::uint64_t disk_reserve(const DiskSpace& space, std::optional<std::uint64_t> configured = std::nullopt);
 inline constexpr std::uint64_t kDiskReserveMax = 64ULL << 20;
 
 // True when the exception says the filesystem (or the user's quota) is full:

@@ -86,6 +86,30 @@ CREATE TABLE audit(
   target TEXT NOT NULL,
   detail TEXT NOT NULL DEFAULT '');
 )sql",
+    // 1 -> 2: the people register: everyone seen in an HR source (or any
+    // item that names people), one row per identity. `identity` is
+    // "curp:<CURP>" when the CURP is known, else "employee:<source>:<id>",
+    // else "name:<name key>". Later stages match certificate holders and
+    // committee members against it by CURP or by name key.
+    R"sql(
+CREATE TABLE people(
+  id INTEGER PRIMARY KEY,
+  identity TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL DEFAULT '',
+  name_key TEXT NOT NULL DEFAULT '',
+  curp TEXT NOT NULL DEFAULT '',
+  rfc TEXT NOT NULL DEFAULT '',
+  employee_id TEXT NOT NULL DEFAULT '',
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL);
+CREATE INDEX people_name_key ON people(name_key);
+CREATE INDEX people_curp ON people(curp) WHERE curp <> '';
+CREATE TABLE person_records(
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  record_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  PRIMARY KEY(person_id, record_id));
+)sql",
 };
 
 int current_version(Db& db) {

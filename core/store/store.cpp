@@ -169,6 +169,7 @@ HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std
         .bind(4, "status=" + h.status)
         .run();
   }
+  if (outcome != HarvestOutcome::Unchanged) register_people(h, now);
   if (cursor) write_cursor(*db_, h.source, *cursor);
   tx.commit();
   return outcome;

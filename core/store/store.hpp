@@ -59,6 +59,12 @@ struct Counts {
   std::string oldest_pending;  // enqueued_at of the oldest outbox entry
 };
 
+struct PersonEntry {
+  std::int64_t id = 0;
+  std::string identity, name, name_key, curp, rfc, employee_id, first_seen, last_seen;
+  std::vector<std::string> record_ids;
+};
+
 class Store {
  public:
   // Opens (creating if needed) <state_dir>/agent.db and <state_dir>/blobs,
@@ -118,12 +124,19 @@ class Store {
   // in the meta table, so that `status` in another process can read them.
   void put_health(const std::string& key, const std::string& json);
   std::map<std::string, std::string> health();
+  // The people register (see schema.cpp): everyone the harvested items name.
+  std::optional<PersonEntry> person_by_curp(const std::string& curp);
+  std::vector<PersonEntry> people_by_name_key(const std::string& name_key);
+  std::int64_t people_count();
+
   // Removes blobs no file row refers to (left by a crash between the blob's
   // rename and its transaction) and stray temporary files.
   std::size_t collect_garbage();
 
  private:
   void enqueue(const std::string& id);
+  // Inside commit_harvest's transaction.
+  void register_people(const Harvested& h, const std::string& now);
 
   std::string state_dir_;
   std::unique_ptr<Db> db_;

@@ -4,8 +4,9 @@
   service promptly (the transfer is abandoned, not waited for), leaves the
   record pending with no attempt counted, and a later run registers it.
 - A state directory that fills up during a harvest pauses harvesting with a
-  clear message, keeps what is stored intact, and resumes by itself once
-  space is freed: every file registered exactly once.
+  clear message and the alarm metric (sseccoe_harvest_paused), keeps what is
+  stored intact, and resumes by itself once space is freed: every file
+  registered exactly once.
 - A long registry outage with thousands of items queued does not make the
   agent's memory grow with the backlog, and everything syncs on return.
 """
@@ -34,6 +35,19 @@ def outbox_attempts(agent):
         return [r[0] for r in db.execute("SELECT attempts FROM outbox")]
     finally:
         db.close()
+
+
+def paused_metric(agent):
+    """sseccoe_harvest_paused{reason="disk_full"} from the agent's metrics
+    file (the alarm an operator's Prometheus rule watches), or None."""
+    try:
+        with open(os.path.join(agent.state, "metrics.prom"), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith('sseccoe_harvest_paused{reason="disk_full"} '):
+                    return float(line.split()[-1])
+    except FileNotFoundError:
+        pass
+    return None
 
 
 class SlowRegistry:
@@ -186,6 +200,9 @@ class DiskFull(unittest.TestCase):
             self.assertIn(expected_reason, text)
             self.assertIn("syncing goes on", text)
             self.assertIn("resumes by itself when space is freed", text)
+            # The alarm metric is raised (it is written on the full disk: the
+            # reserve leaves room for it).
+            wait_until(lambda: paused_metric(a) == 1, 60, "the harvest_paused metric to be 1")
 
             # While paused, what is stored keeps being registered.
             stored_while_paused = wait_until(lambda: len(a.records("synced")), 60, "sync during the pause")
@@ -199,6 +216,7 @@ class DiskFull(unittest.TestCase):
             os.remove(filler)
             wait_until(lambda: len(a.records("synced")) == len(names), 120, "every file to be registered")
             wait_until(lambda: "harvesting resumed" in log_text(), 30, "the resume message")
+            wait_until(lambda: paused_metric(a) == 0, 60, "the harvest_paused metric to be 0 again")
 
             proc.send_signal(signal.SIGTERM)
             self.assertEqual(proc.wait(timeout=30), 0)

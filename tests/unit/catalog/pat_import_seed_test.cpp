@@ -105,7 +105,8 @@ TEST(PatImportSeed, EvidenceKindsFollowTheProductMap) {
   auto kinds = [&](const char* key) { return r.catalog.activity(key)->evidence_kinds; };
   using V = std::vector<std::string>;
   EXPECT_EQ(kinds("1.1.1"), V{"course_certificate"});
-  EXPECT_EQ(kinds("1.1.2"), V{"course_certificate"});
+  // Training for the whole staff also takes the census headcount, its denominator.
+  EXPECT_EQ(kinds("1.1.2"), (V{"course_certificate", "headcount"}));
   EXPECT_EQ(kinds("1.2.1"), V{"consultation"});
   EXPECT_EQ(kinds("2.1.3"), V{"diffusion_material"});
   EXPECT_EQ(kinds("3.1.1"), V{"complaint"});

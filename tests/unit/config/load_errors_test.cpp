@@ -186,6 +186,22 @@ TEST_F(ConfigTest, BadGlobAndTemplateAreReported) {
   EXPECT_EQ(r.errors.size(), 3u) << dump(r);
 }
 
+TEST_F(ConfigTest, AttachmentIsAGlobAndFilesNameContentRoles) {
+  std::string text = with(valid_text(), "match = { glob = \"**/*.pdf\"", "match = { attachment = \"*.pdf\"");
+  text = with(text, "kind = ", "files = [\"message\", \"acuse\"]\nkind = ");
+  auto r = load(text);
+  ASSERT_TRUE(r.errors.empty()) << dump(r);
+  EXPECT_EQ(r.config.rules[0].attachment, "*.pdf");
+  EXPECT_EQ(r.config.rules[0].files, (std::vector<std::string>{"message", "acuse"}));
+
+  r = load(with(with(valid_text(), "match = { glob = \"**/*.pdf\"", "match = { attachment = \"[a.pdf\""),
+                "kind = ", "files = [\"mesage\"]\nkind = "));
+  ASSERT_NE(error_for(r, "rule[1].match.attachment"), nullptr) << dump(r);
+  EXPECT_THAT(error_for(r, "rule[1].match.attachment")->message, HasSubstr("never closed by ']'"));
+  ASSERT_NE(error_for(r, "rule[1].files"), nullptr) << dump(r);
+  EXPECT_THAT(error_for(r, "rule[1].files")->message, HasSubstr("did you mean 'message'?"));
+}
+
 TEST_F(ConfigTest, MisspeltGlobKeyInMatchIsSuggested) {
   // A glob is no regular expression, so "golb" cannot be a metadata regex.
   const auto r = load(with(valid_text(), "match = { glob", "match = { golb"));
@@ -407,7 +423,7 @@ TEST_F(ConfigTest, EveryKeyWithAWrongTypeIsOneErrorNeverAThrow) {
       {"registry", {"url", "token_file", "ca_file", "timeout", "retry_initial", "retry_max", "concurrency"}},
       {"source", {"name", "plugin", "enabled", "interval", "path", "include", "exclude", "max_size", "settle",
                   "follow_symlinks", "depth", "label", "password_file"}},
-      {"rule", {"source", "match", "kind", "activity", "title", "attributes"}},
+      {"rule", {"source", "match", "kind", "activity", "title", "attributes", "files"}},
   };
   for (const auto& [section, keys] : sections) {
     for (const auto& key : keys) {

@@ -51,7 +51,7 @@ TEST(PluginRegistry, FixtureDirectoryLoadsTheGoodAndReportsTheBroken) {
   EXPECT_THAT(registry.names(), ElementsAre("alpha", "beta", "fixture")) << joined(registry.problems());
   const auto& problems = registry.problems();
   ASSERT_EQ(problems.size(), 4u) << joined(problems);
-  EXPECT_THAT(problems, Contains(AllOf(HasSubstr("fixture_bad_abi.so"), HasSubstr("ABI version 99"),
+  EXPECT_THAT(problems, Contains(AllOf(HasSubstr("fixture_bad_abi.so"), HasSubstr("ABI version " + std::to_string(sdk::kAbiVersion + 98)),
                                        HasSubstr("rebuild the plugin"))));
   EXPECT_THAT(problems, Contains(AllOf(HasSubstr("fixture_bad_table.so"), HasSubstr("'password' is secret"))));
   EXPECT_THAT(problems, Contains(AllOf(HasSubstr("fixture_throws.so"), HasSubstr("cannot initialise"))));

@@ -46,6 +46,19 @@ TEST(Rules, FirstMatchWinsInFileOrder) {
   EXPECT_EQ(trace[1].why, "matched");
 }
 
+TEST(Rules, AnAttachmentGlobMatchesAnyOneAttachmentName) {
+  RuleSection r = rule(1, "", "1.1.1");
+  r.attachment = "constancia*.pdf";
+  const std::vector<RuleSection> rules{r};
+  RuleSet set(rules);
+  EXPECT_TRUE(set.classify("buzon", "msgid:a@b", {{"attachment", "logo.png\nConstancia-Ana.PDF"}}));
+  std::vector<RuleVerdict> trace;
+  EXPECT_FALSE(set.classify("buzon", "msgid:a@b", {{"attachment", "logo.png\ncarta.pdf"}}, &trace));
+  ASSERT_EQ(trace.size(), 1u);
+  EXPECT_EQ(trace[0].why, "no attachment name matches 'constancia*.pdf'");
+  EXPECT_FALSE(set.classify("buzon", "msgid:a@b", {}));
+}
+
 TEST(Rules, NothingMatchesStaysUnclassified) {
   const std::vector<RuleSection> rules{rule(1, "**/*.pdf", "1.1.1")};
   RuleSet set(rules);

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "store/schema.hpp"
 #include "support.hpp"
 
 namespace sseccoe::store {
@@ -196,7 +197,8 @@ TEST_F(StoreAdmin, HealthNotesAreKeptAndReplaced) {
   EXPECT_EQ(h["registry"], R"({"state":"retrying"})");
   EXPECT_EQ(h["source.constancias"], R"({"last_error":"EACCES"})");
   // Health notes are not the schema version.
-  EXPECT_EQ(testing::query(dir.state(), "SELECT value FROM meta WHERE key='schema_version'"), "1");
+  EXPECT_EQ(testing::query(dir.state(), "SELECT value FROM meta WHERE key='schema_version'"),
+            std::to_string(kSchemaVersion));
   // Another process (status) reads them from the database.
   Store other(dir.state());
   EXPECT_EQ(other.health()["registry"], R"({"state":"retrying"})");

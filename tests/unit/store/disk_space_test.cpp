@@ -33,6 +33,14 @@ TEST(DiskSpace, ReserveIs64MiBOrAVigesimalOfASmallFilesystem) {
   EXPECT_EQ(disk_reserve({0, 0}), 0u);
 }
 
+TEST(DiskSpace, AConfiguredReserveIsTakenAsWritten) {
+  // [agent] min_free_space: larger than the default on a big disk...
+  EXPECT_EQ(disk_reserve({0, 1ULL << 40}, 256ULL << 20), 256ULL << 20);
+  // ...and not cut to 1/20 on a small one: the operator chose it.
+  EXPECT_EQ(disk_reserve({0, 24ULL << 20}, 12ULL << 20), 12ULL << 20);
+  EXPECT_EQ(disk_reserve({0, 24ULL << 20}, std::nullopt), (24ULL << 20) / 20);
+}
+
 TEST(DiskSpace, EnospcAndQuotaAreDiskFull) {
   EXPECT_TRUE(is_disk_full(std::system_error(ENOSPC, std::generic_category(), "write blobs/tmp/x")));
   EXPECT_TRUE(is_disk_full(std::system_error(EDQUOT, std::generic_category(), "write blobs/tmp/x")));

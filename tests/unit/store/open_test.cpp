@@ -32,8 +32,9 @@ TEST(StoreOpen, CreatesDatabaseAndBlobDirectory) {
   EXPECT_TRUE(std::filesystem::is_regular_file(t.state() + "/agent.db"));
   EXPECT_TRUE(std::filesystem::is_directory(t.state() + "/blobs"));
   EXPECT_TRUE(std::filesystem::is_directory(t.state() + "/blobs/tmp"));
-  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "1");
-  EXPECT_EQ(kSchemaVersion, 1);
+  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"),
+            std::to_string(kSchemaVersion));
+  EXPECT_EQ(kSchemaVersion, 2);
   EXPECT_EQ(testing::query(t.state(), "PRAGMA journal_mode"), "wal");
 }
 
@@ -56,13 +57,32 @@ TEST(StoreOpen, RefusesADatabaseWithANewerSchema) {
   { Store s(t.state()); }
   {
     Db db(t.state() + "/agent.db");
-    db.exec("UPDATE meta SET value='2' WHERE key='schema_version'");
+    db.exec("UPDATE meta SET value='3' WHERE key='schema_version'");
   }
   const std::string err = open_error(t.state());
-  EXPECT_THAT(err, AllOf(HasSubstr(t.state() + "/agent.db"), HasSubstr("newer"), HasSubstr("schema version 2"),
+  EXPECT_THAT(err, AllOf(HasSubstr(t.state() + "/agent.db"), HasSubstr("newer"), HasSubstr("schema version 3"),
                          HasSubstr("run the newer sseccoe-agent"), HasSubstr("backup")));
   // Refusing must not have touched the file: the newer agent can still use it.
+  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "3");
+}
+
+TEST(StoreOpen, AVersionOneStoreGainsThePeopleRegisterAndKeepsItsRecords) {
+  TempDir t;
+  auto h = testing::harvested("a.pdf");
+  {
+    Store s(t.state());
+    s.commit_harvest(h, std::string("cursor-1"));
+  }
+  {
+    // What an agent of schema version 1 left behind.
+    Db db(t.state() + "/agent.db");
+    db.exec("DROP TABLE person_records; DROP TABLE people; UPDATE meta SET value='1' WHERE key='schema_version'");
+  }
+  Store s(t.state());
   EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "2");
+  EXPECT_EQ(testing::count(t.state(), "SELECT count(*) FROM people"), 0);
+  ASSERT_TRUE(s.record(h.record.id));
+  EXPECT_EQ(s.cursor(testing::kSource), "cursor-1");
 }
 
 TEST(StoreOpen, RefusesADamagedDatabaseNamingTheFile) {

@@ -25,10 +25,13 @@ namespace sseccoe::sdk::table {
 
 // The options every tabular plugin appends to its own table:
 //   key     (list of strings, required) record fields that identify a row
+//           (a census source, which only counts rows, writes key = [])
 //   columns (table of strings) record field -> header in the export
 // Record fields with a meaning: employee_id, name, curp, rfc (the row's
 // person), occurred_on (the evidence date), and any other (unit, course,
-// hours, ...) which becomes row metadata for rules and templates.
+// hours, ...) which becomes row metadata for rules and templates. Columns
+// that `columns` does not map are never read. The field names table, line
+// and source_row are reserved (see TableHarvest).
 std::span<const OptionSpec> shared_options();
 
 // How headers are compared: case, accents and surrounding or repeated
@@ -44,7 +47,10 @@ struct Settings {
 
 // Reads `key`, `columns` and the role from a validated SourceConfig. Throws
 // std::invalid_argument naming the option when `key` names a field that
-// `columns` does not map and that is not itself a header name.
+// `columns` does not map and that is not itself a header name `columns` maps
+// to (key = ["No. Empleado"] is read as the field mapped to that header),
+// when an evidence source's `key` is empty, or when `columns` maps an empty
+// header or a reserved field name.
 Settings read_settings(const SourceConfig& config);
 
 // The whole table is unusable (a mapped column missing from the header, an
@@ -55,14 +61,35 @@ struct TableError : std::runtime_error {
 
 struct Counts {
   std::uint64_t rows = 0;         // data rows seen (good or bad)
-  std::uint64_t emitted = 0;      // rows handed to the emitter
+  std::uint64_t emitted = 0;      // rows handed to the emitter (a census: its count items)
   std::uint64_t quarantined = 0;  // rows refused (ragged, bad CURP, duplicate key, ...)
   std::uint64_t gone = 0;         // keys known before and absent now
 };
 
 // One pass over one source's tables. Remembers the keys seen in this pass
-// (a compact 64-bit digest and the line per row, about 12 bytes a row, never
-// the rows) to refuse duplicates and to report rows that are gone.
+// (a 64-bit digest of the key and a 32-bit line per row in an open-addressing
+// table: 12 bytes a slot, 14 to 18 bytes a row with the table's free slots;
+// never the keys, never the rows) to refuse duplicates and to report rows
+// that are gone.
+//
+// An evidence row becomes one Item:
+//   natural_key  "row:" + the key fields' values joined by '|' (a '|' or '\'
+//                inside a value escaped with '\'); CURP and RFC in their
+//                canonical form, other values trimmed, in NFC
+//   version      hex SHA-256 over the mapped cells (field names and values),
+//                nothing positional: a row that only moved is unchanged
+//   metadata     every mapped field but name, curp, rfc and employee_id, plus
+//                "table", "line" and "source_row" ("<table>#line=<N>")
+//   people       one Person when name, curp, rfc or employee_id is non-empty
+//   occurred_on  from the occurred_on field (YYYY-MM-DD, DD/MM/YYYY,
+//                D/M/YYYY or YYYY/MM/DD; a time of day after it is ignored),
+//                occurred_on_from "column:<header>"
+//   locator      the table's locator + "#line=<N>"; no contents
+// A refused row is quarantined under its key, or "line:<table>#<N>" when the
+// key is not known (a ragged row, a cell that is not UTF-8, an empty key
+// part, a broken row), with the locator "<locator>#line=<N>". Reasons never
+// carry a CURP, RFC or name unmasked. Not thread-safe: one reader drives one
+// TableHarvest.
 class TableHarvest {
  public:
   TableHarvest(Settings settings, Emitter& out);
@@ -87,7 +114,8 @@ class TableHarvest {
   // part, a malformed CURP (column named, value masked), a malformed RFC, or
   // a key already seen in this pass (both lines named) is quarantined alone.
   // An RFC whose check digit fails is kept, with a warning. Returns the
-  // emitter's outcome (Quarantined for a refused row).
+  // emitter's outcome (Quarantined for a refused row; Unchanged for a blank
+  // row and for every row of a census, which are only counted).
   EmitOutcome row(const std::vector<std::string>& cells, std::uint64_t line);
 
   // A row the reader itself could not read (an unterminated quote, bytes
@@ -95,12 +123,20 @@ class TableHarvest {
   void broken_row(std::uint64_t line, std::string_view reason);
 
   // Ends the current table. A census table emits its one item here: the
-  // count of data rows and the export date, no people, no rows.
+  // count of data rows and the export date, no people, no rows
+  // (natural_key "census:<table>", version "<count>@<export_date>",
+  // metadata count, table and as_of). Rows with another number of cells than
+  // the header are not counted (one warning says how many). Throws
+  // TableError when the table had no header row (an empty export).
   void end_table();
 
   // Ends the pass. When `complete` (every table of the source was read to
   // its end) the keys known from earlier passes and not seen in this one are
   // reported gone; otherwise nothing is (a missing file is not a fired staff).
+  // Nothing is reported gone either when a table of the pass failed
+  // (TableError, or begin_table/finish without end_table), when a row could
+  // not be keyed (it may be a person still there), for a census, or when the
+  // emitter cannot list its keys. Only "row:" keys are ever reported gone.
   Counts finish(bool complete);
 
  private:

@@ -1,12 +1,21 @@
-#include "model/identity.hpp"
+// CURP and RFC validators, masks, canonical forms and comparison folding
+// (see sseccoe/sdk/identity.hpp). Part of sseccoe_sdk_text, which the
+// plugins, the core and the registry all link.
+#include "sseccoe/sdk/identity.hpp"
+
+#include <utf8proc.h>
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdlib>
+#include <memory>
 #include <optional>
 #include <vector>
 
-namespace sseccoe::model {
+#include "sseccoe/sdk/utf8.hpp"
+
+namespace sseccoe::sdk::identity {
 
 namespace {
 
@@ -218,4 +227,137 @@ std::string mask_rfc(std::string_view rfc) {
   return mask_generic(rfc, k, 2);
 }
 
-}  // namespace sseccoe::model
+
+namespace {
+
+// White space as a spreadsheet or a database may carry it around or inside
+// an identifier: ASCII space and controls, no-break and other Unicode spaces,
+// and the invisible byte-order mark and zero-width space.
+bool is_blank(char32_t cp) {
+  if (cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680) return true;
+  if (cp >= 0x2000 && cp <= 0x200B) return true;
+  return cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+}
+
+// '-' and its typographic cousins (a spreadsheet's autocorrect turns one
+// into the other).
+bool is_dash(char32_t cp) {
+  return cp == '-' || (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE63 || cp == 0xFF0D;
+}
+
+std::string canonical_identifier(std::string_view s) {
+  // NFC first, so that an "N" followed by a combining tilde becomes the one
+  // character "Ñ" the RFC alphabet knows; broken UTF-8 is left for the
+  // validator to refuse.
+  const std::string text = utf8::is_valid(s) ? utf8::nfc(s) : std::string(s);
+  std::string out;
+  out.reserve(text.size());
+  for (char32_t cp : utf8::code_points(text)) {
+    if (cp >= 0xDC80 && cp <= 0xDCFF) {
+      out += static_cast<char>(cp - 0xDC00);  // a stray byte stays as it was
+    } else if (!is_blank(cp) && !is_dash(cp)) {
+      utf8::append(out, utf8::to_upper(cp));
+    }
+  }
+  return out;
+}
+
+// Replaces every byte that is not part of a well-formed sequence by U+FFFD,
+// so that utf8proc (which refuses the whole string otherwise) can fold it.
+std::string well_formed(std::string_view s) {
+  if (utf8::is_valid(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t len = utf8::sequence_length(s, i);
+    if (len == 0) {
+      utf8::append(out, 0xFFFD);
+      ++i;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+bool is_apostrophe(char32_t cp) {
+  return cp == '\'' || cp == '`' || cp == 0xB4 || cp == 0x2018 || cp == 0x2019 || cp == 0x02BC || cp == 0x02B9;
+}
+
+bool is_word_char(char32_t cp) {
+  switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string canonical_curp(std::string_view curp) { return canonical_identifier(curp); }
+
+std::string canonical_rfc(std::string_view rfc) { return canonical_identifier(rfc); }
+
+std::string fold_text(std::string_view text) {
+  const std::string input = well_formed(text);
+  // COMPAT unifies compatibility forms, CASEFOLD folds case, COMPOSE with
+  // STRIPMARK decomposes, drops the combining marks and recomposes what is
+  // left, IGNORE drops default-ignorable characters (BOM, zero-width space),
+  // LUMP maps the many Unicode spaces, dashes and quotes to their ASCII form.
+  utf8proc_uint8_t* raw = nullptr;
+  const utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(input.data()), static_cast<utf8proc_ssize_t>(input.size()), &raw,
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK |
+                                     UTF8PROC_CASEFOLD | UTF8PROC_IGNORE | UTF8PROC_LUMP));
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(raw, &std::free);
+  // utf8proc only fails on input that is not well-formed, which `input` is
+  // not; lower-casing is the closest fallback should it fail anyway.
+  const std::string folded =
+      n < 0 ? utf8::lower(input) : std::string(reinterpret_cast<const char*>(raw), static_cast<std::size_t>(n));
+  std::string out;
+  out.reserve(folded.size());
+  bool pending_space = false;
+  for (char32_t cp : utf8::code_points(folded)) {
+    if (is_blank(cp)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    utf8::append(out, cp);
+  }
+  return out;
+}
+
+std::string name_key(std::string_view name) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char32_t cp : utf8::code_points(fold_text(name))) {
+    if (is_apostrophe(cp)) continue;
+    if (is_word_char(cp)) {
+      utf8::append(word, cp);
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  std::sort(words.begin(), words.end());
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+}  // namespace sseccoe::sdk::identity

@@ -1,0 +1,113 @@
+#include "workers.hpp"
+
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "context.hpp"
+#include "plugins/source_config.hpp"
+
+namespace sseccoe::agent {
+
+namespace {
+
+const sdk::Plugin& plugin_of(const core::PluginRegistry& plugins, const core::SourceSection& s) {
+  const sdk::Plugin* p = plugins.find(s.plugin);
+  // The configuration was validated against these plugins; this is a guard.
+  if (p == nullptr) throw ConfigFailure("source '" + s.name + "': plugin '" + s.plugin + "' is not loaded");
+  return *p;
+}
+
+// A private directory that is removed again, for trial instances.
+struct ScratchDir {
+  std::string path;
+  ScratchDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "sseccoe-reload-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr)
+      throw Failure("cannot create a temporary directory in " + std::filesystem::temp_directory_path().string());
+    path = tmpl;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+}  // namespace
+
+Blueprint make_blueprint(core::Config config, std::shared_ptr<const model::Catalog> catalog) {
+  Blueprint b;
+  b.config = std::make_shared<const core::Config>(std::move(config));
+  b.catalog = std::move(catalog);
+  b.rules = std::make_shared<const core::RuleSet>(b.config->rules);
+  return b;
+}
+
+void try_blueprint(const Blueprint& blueprint, const core::PluginRegistry& plugins, store::Store& store) {
+  const core::Config& cfg = *blueprint.config;
+  for (const auto& s : cfg.sources) {
+    if (!s.enabled) continue;
+    try {
+      ScratchDir scratch;
+      plugin_of(plugins, s).create(core::make_source_config(cfg, s, scratch.path));
+    } catch (const ConfigFailure&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw ConfigFailure("source '" + s.name + "': " + e.what());
+    }
+  }
+  if (!cfg.registry.url.empty()) {
+    try {
+      core::Syncer probe(store, cfg.registry);  // reads the token file, sends nothing
+    } catch (const std::exception& e) {
+      throw ConfigFailure(e.what());
+    }
+  }
+}
+
+Workers::Workers(Blueprint blueprint, const core::PluginRegistry& plugins, store::Store& store)
+    : blueprint_(std::move(blueprint)) {
+  const core::Config& cfg = *blueprint_.config;
+  for (const auto& s : cfg.sources) {
+    if (!s.enabled) continue;
+    std::unique_ptr<sdk::Source> source;
+    try {
+      const std::string work_dir = core::source_work_dir(cfg, s);
+      core::reset_work_dir(work_dir);
+      source = plugin_of(plugins, s).create(core::make_source_config(cfg, s, work_dir));
+    } catch (const ConfigFailure&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw ConfigFailure("source '" + s.name + "': " + e.what());
+    }
+    core::EmitterContext ec{cfg.agent.institution, cfg.agent.program, s.name, s.plugin, blueprint_.catalog.get(),
+                            blueprint_.rules.get(), &store, s.role};
+    auto h = std::make_unique<core::Harvester>(s, std::move(source), ec);
+    h->state_dir = cfg.agent.state_dir;
+    h->min_free_space = cfg.agent.min_free_space;
+    harvesters_.push_back(std::move(h));
+  }
+  if (!cfg.registry.url.empty()) {
+    try {
+      syncer_ = std::make_unique<core::Syncer>(store, cfg.registry);
+    } catch (const std::exception& e) {
+      throw ConfigFailure(e.what());
+    }
+    for (auto& h : harvesters_) h->on_pending = [s = syncer_.get()] { s->notify(); };
+  }
+}
+
+Workers::~Workers() { stop(); }
+
+void Workers::start() {
+  for (auto& h : harvesters_)
+    threads_.emplace_back([h = h.get(), stop = stop_.get_token()] { h->run_forever(stop); });
+  if (syncer_) threads_.emplace_back([s = syncer_.get(), stop = stop_.get_token()] { s->run_forever(stop); });
+}
+
+void Workers::stop() {
+  stop_.request_stop();
+  threads_.clear();  // joins
+}
+
+}  // namespace sseccoe::agent

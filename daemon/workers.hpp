@@ -1,0 +1,70 @@
+// One configuration's moving parts: a harvester per enabled source and the
+// syncer, with the configuration, catalog and rules they were built from
+// (harvesters and rules point into them, so they travel together). `run`
+// owns one set at a time; a reload stops it and builds the next one from the
+// new configuration while the store stays open and agent.lock stays held.
+#pragma once
+
+#include <memory>
+#include <stop_token>
+#include <thread>
+#include <vector>
+
+#include "config/config.hpp"
+#include "model/catalog.hpp"
+#include "pipeline/harvester.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "rules/rules.hpp"
+#include "store/store.hpp"
+#include "sync/syncer.hpp"
+
+namespace sseccoe::agent {
+
+// What a set of workers is built from.
+struct Blueprint {
+  std::shared_ptr<const core::Config> config;
+  std::shared_ptr<const model::Catalog> catalog;  // never null
+  std::shared_ptr<const core::RuleSet> rules;     // compiled from config->rules
+};
+
+// Compiles the rules of `config` into a blueprint. Throws what RuleSet throws.
+Blueprint make_blueprint(core::Config config, std::shared_ptr<const model::Catalog> catalog);
+
+// Creates every enabled source of the blueprint with a throw-away work
+// directory (as `doctor` does) and reads the registry token, touching
+// nothing a running set uses: a reload checks the new configuration this way
+// before it stops anything. Throws ConfigFailure naming the source.
+void try_blueprint(const Blueprint& blueprint, const core::PluginRegistry& plugins, store::Store& store);
+
+class Workers {
+ public:
+  // Empties each enabled source's work directory, creates the sources and
+  // the syncer (when [registry] url is set). Nothing runs yet. Throws
+  // ConfigFailure naming the source, or for the registry token.
+  Workers(Blueprint blueprint, const core::PluginRegistry& plugins, store::Store& store);
+  // Stops and joins.
+  ~Workers();
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  // One thread per harvester and one for the syncer.
+  void start();
+  // Asks every thread to stop and joins them. Bounded: harvesters return
+  // between items, and the syncer abandons a transfer about a second after
+  // the request (docs/delivery.md, "Stopping"). Idempotent.
+  void stop();
+
+  const Blueprint& blueprint() const { return blueprint_; }
+  const core::Config& config() const { return *blueprint_.config; }
+  const std::vector<std::unique_ptr<core::Harvester>>& harvesters() const { return harvesters_; }
+  core::Syncer* syncer() const { return syncer_.get(); }
+
+ private:
+  Blueprint blueprint_;
+  std::vector<std::unique_ptr<core::Harvester>> harvesters_;
+  std::unique_ptr<core::Syncer> syncer_;
+  std::stop_source stop_;
+  std::vector<std::jthread> threads_;
+};
+
+}  // namespace sseccoe::agent
