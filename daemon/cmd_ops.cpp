@@ -123,6 +123,22 @@ int cmd_quarantine(Context& ctx) {
   throw UsageError("quarantine: unknown sub-command '" + sub + "' (list, retry, discard)");
 }
 
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "sseccoe-doctor-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) != nullptr) path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove_all(path, ec);
+  }
+};
+
+}  // namespace
+
 int cmd_check_config(Context& ctx) {
   auto result = ctx.load_config_result();
   for (const auto& p : ctx.plugins().problems()) std::cerr << "warning: plugin: " << p << "\n";
@@ -154,27 +170,28 @@ int cmd_check_config(Context& ctx) {
         ++problems;
       }
     }
+  // What only the plugin knows (a query that is not a SELECT, options that
+  // contradict each other) is checked by creating each enabled source, as
+  // `run` will; nothing is read or connected to.
+  for (const auto& s : cfg.sources) {
+    if (!s.enabled || ctx.plugins().find(s.plugin) == nullptr) continue;
+    try {
+      TempDir scratch;
+      (void)ctx.plugins().find(s.plugin)->create(core::make_source_config(cfg, s, scratch.path));
+    } catch (const std::exception& e) {
+      const std::string prefix = "source '" + s.name + "': ";
+      std::string message = e.what();
+      if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
+      std::cerr << s.where.str() << ": source." << s.name << ": " << message << "\n";
+      ++problems;
+    }
+  }
   if (problems) return 2;
   std::cout << "configuration OK: " << cfg.files.size() << " file(s), " << cfg.sources.size() << " source(s), "
             << cfg.rules.size() << " rule(s), program " << cfg.agent.program << "\n";
   return 0;
 }
 
-namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "sseccoe-doctor-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) != nullptr) path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path.empty()) std::filesystem::remove_all(path, ec);
-  }
-};
-
-}  // namespace
 
 int cmd_doctor(Context& ctx) {
   const auto& cfg = ctx.config();

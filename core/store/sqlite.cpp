@@ -69,9 +69,12 @@ Db::Db(const std::string& path) {
   // The first statement is the first read of the file: a file that is not a
   // database fails here, and a constructor that throws runs no destructor.
   try {
+    // The busy timeout first: even "journal_mode=WAL" on a database that is
+    // already in WAL takes a lock, and without a handler a CLI command that
+    // opens the store while the daemon commits fails with "database is locked".
+    exec("PRAGMA busy_timeout=10000");
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=FULL");
-    exec("PRAGMA busy_timeout=10000");
     exec("PRAGMA foreign_keys=ON");
   } catch (...) {
     sqlite3_close(db_);
