@@ -7,6 +7,7 @@
 // counting across a configuration reload (which replaces those objects).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -32,10 +33,12 @@ class AgentMetrics {
 
   // Reads the gauges: the pause and the syncer's state from `workers` (may
   // be null between two sets during a reload), the free space of the state
-  // directory, the outbox and quarantine from the store. Adds what the
+  // directory, the outbox, quarantine and records from the store (those
+  // less often on a large store: at most 1% of the time). Adds what the
   // syncer registered since the last call to the counters. A store that
   // cannot be read leaves its gauges as they were (and throws).
-  void refresh(const Workers* workers, store::Store& store);
+  // `read_store_now`: the last look before the process ends.
+  void refresh(const Workers* workers, store::Store& store, bool read_store_now = false);
   // Before a syncer goes away (a reload): adds its last progress, then
   // forgets it.
   void retire(const core::Syncer* syncer);
@@ -67,6 +70,7 @@ class AgentMetrics {
   const core::Syncer* syncer_ = nullptr;
   core::SyncHealth seen_;
   std::string write_error_;
+  std::chrono::steady_clock::time_point next_store_read_{};
 };
 
 // Where the metrics go: [agent] metrics_file, or <state_dir>/metrics.prom.

@@ -77,7 +77,7 @@ int run_once(Context& ctx, store::Store& store, Workers& workers, AgentMetrics& 
   // The same file the service keeps: `run --once` from a timer is watched
   // the same way.
   try {
-    metrics.refresh(&workers, store);
+    metrics.refresh(&workers, store, true);
   } catch (const std::exception& e) {
     spdlog::warn("metrics: cannot read the store: {}", e.what());
   }
@@ -113,8 +113,10 @@ int run_service(Service& service, Signals& signals) {
   while (signals.next() == Signals::Event::Reload) {
     try {
       service.reload();
-    } catch (const Failure& e) {
-      // Neither configuration could start: end, and let systemd restart us.
+    } catch (const std::exception& e) {
+      // Past the checks (plan_reload refuses without throwing), so the
+      // swap itself failed: neither configuration runs. End, and let
+      // systemd restart the service.
       spdlog::critical("{}", e.what());
       exit_code = 1;
       break;

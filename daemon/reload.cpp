@@ -39,6 +39,8 @@ void log_refusal(const std::string& why) {
   spdlog::error("reload refused, the running configuration stays: {}", why);
 }
 
+std::optional<Blueprint> plan(Context& ctx, const Blueprint& running, store::Store& store);
+
 }  // namespace
 
 std::vector<std::string> restart_only_changes(const core::AgentSection& running, const core::AgentSection& next) {
@@ -77,6 +79,18 @@ std::string catalog_path_for(const core::Config& config) {
 }
 
 std::optional<Blueprint> plan_reload(Context& ctx, const Blueprint& running, store::Store& store) {
+  try {
+    return plan(ctx, running, store);
+  } catch (const std::exception& e) {
+    // Whatever went wrong, nothing was touched yet: the service runs on.
+    log_refusal(e.what());
+    return std::nullopt;
+  }
+}
+
+namespace {
+
+std::optional<Blueprint> plan(Context& ctx, const Blueprint& running, store::Store& store) {
   core::ConfigResult result = ctx.load_config_result();
   for (const auto& w : result.warnings) spdlog::warn("reload: {}", w.str());
   if (!result.ok()) {
@@ -116,14 +130,11 @@ std::optional<Blueprint> plan_reload(Context& ctx, const Blueprint& running, sto
                    "is held",
                    r.where.str(), r.index, r.activity, r.kind);
   }
-  try {
-    Blueprint next = make_blueprint(std::move(result.config), std::move(catalog));
-    try_blueprint(next, ctx.plugins(), store);
-    return next;
-  } catch (const std::exception& e) {
-    log_refusal(e.what());
-    return std::nullopt;
-  }
+  Blueprint next = make_blueprint(std::move(result.config), std::move(catalog));
+  try_blueprint(next, ctx.plugins(), store);  // throws what is wrong, caught by plan_reload
+  return next;
 }
+
+}  // namespace
 
 }  // namespace sseccoe::agent

@@ -100,7 +100,7 @@ void Service::monitor(std::stop_token stop) {
   }
 }
 
-void Service::publish(bool with_health) {
+void Service::publish(bool with_health, bool last) {
   std::lock_guard lock(mu_);
   if (workers_ && with_health) {
     try {
@@ -111,7 +111,7 @@ void Service::publish(bool with_health) {
     }
   }
   try {
-    metrics_.refresh(workers_.get(), store_);
+    metrics_.refresh(workers_.get(), store_, last);
   } catch (const std::exception& e) {
     spdlog::warn("metrics: cannot read the store: {}", e.what());
   }
@@ -200,7 +200,7 @@ void Service::stop() {
     monitor_.join();
   }
   if (workers_) workers_->stop();
-  publish(true);
+  publish(true, true);
 }
 
 }  // namespace sseccoe::agent

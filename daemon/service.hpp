@@ -35,9 +35,8 @@ class Service {
   void start();
   // Applies the configuration as it is now on disk, or keeps the running
   // one and logs why (plan_reload). Returns once the service runs again.
-  // Throws Failure only when neither the new nor the previous configuration
-  // could be started again: the caller ends the service (systemd restarts
-  // it).
+  // Throws only when neither the new nor the previous configuration could
+  // be started again: the caller ends the service (systemd restarts it).
   void reload();
   // Stops every worker (bounded, docs/delivery.md "Stopping"), then saves
   // the health and writes the metrics a last time. Idempotent.
@@ -49,7 +48,8 @@ class Service {
  private:
   void monitor(std::stop_token stop);
   // Health and metrics of the current workers; logs instead of throwing.
-  void publish(bool with_health);
+  // `last`: when stopping, everything read afresh.
+  void publish(bool with_health, bool last = false);
 
   Context& ctx_;
   store::Store& store_;

@@ -11,7 +11,7 @@ namespace sseccoe::core::config_detail {
 
 using sdk::OptionType;
 
-inline constexpr std::array<sdk::OptionSpec, 7> kAgentOptions{{
+inline constexpr std::array<sdk::OptionSpec, 9> kAgentOptions{{
     {"institution", OptionType::String, "", true, false,
      "The institution's code in upper-case letters and digits, e.g. \"INM\""},
     {"program", OptionType::String, "", true, false, "The work program (catalog) evidence is filed under"},
@@ -24,6 +24,10 @@ inline constexpr std::array<sdk::OptionSpec, 7> kAgentOptions{{
     {"log_level", OptionType::String, "info", false, false, "trace, debug, info, warn or error"},
     {"timezone", OptionType::String, "", false, false,
      "IANA time zone for file dates, e.g. \"America/Mexico_City\"; default the machine's"},
+    {"min_free_space", OptionType::Size, "", false, false,
+     "Free space kept on the state disk; below it harvesting pauses; default 64MiB or 1/20 of the disk"},
+    {"metrics_file", OptionType::Path, "", false, false,
+     "Prometheus textfile the agent rewrites every few seconds; default <state_dir>/metrics.prom"},
 }};
 
 inline constexpr std::array<sdk::OptionSpec, 7> kRegistryOptions{{

@@ -86,6 +86,19 @@ Syncer::Outcome Syncer::fail(const store::OutboxEntry& entry, Fault fault, const
     ++health_.quarantined;
     return Outcome::Quarantined;
   }
+  if (fault == Fault::PermanentConfig) {
+    // Not this record's fault: it stays due as it was (no attempt counted,
+    // no backoff of its own) and is the next probe; run_forever spaces the
+    // probes instead, so a blocked agent does not work through its backlog
+    // one refused request at a time.
+    std::lock_guard lock(mu_);
+    if (health_.state != "blocked")
+      spdlog::error("sync: stopped: {}. Fix [registry] in the configuration and reload; syncing also resumes by "
+                    "itself once the registry accepts a request again",
+                    what);
+    health_.state = "blocked";
+    return Outcome::Blocked;
+  }
   auto delay = backoff(static_cast<int>(entry.attempts), registry_.retry_initial, registry_.retry_max);
   if (auto ra = parse_retry_after(retry_after, std::chrono::system_clock::now()))
     delay = std::max(delay, std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -94,14 +107,6 @@ Syncer::Outcome Syncer::fail(const store::OutboxEntry& entry, Fault fault, const
   std::int64_t next = util::unix_now() + std::max<std::int64_t>(1, delay.count() / 1000);
   store_.retry_later(entry.record_id, next, what);
   std::lock_guard lock(mu_);
-  if (fault == Fault::PermanentConfig) {
-    if (health_.state != "blocked")
-      spdlog::error("sync: stopped: {}. Fix [registry] in the configuration; syncing resumes by itself once the "
-                    "registry accepts a request again",
-                    what);
-    health_.state = "blocked";
-    return Outcome::Blocked;
-  }
   spdlog::info("sync: {} will be retried in {}s: {}", entry.record_id, next - util::unix_now(), what);
   health_.state = "retrying";
   ++health_.retried;
@@ -249,14 +254,25 @@ SyncPass Syncer::run_pass(std::stop_token stop) {
   return pass;
 }
 
+std::chrono::seconds Syncer::blocked_probe_wait(int probes) const {
+  auto wait = registry_.retry_initial;
+  for (int i = 0; i < probes && wait < registry_.retry_max; ++i) wait *= 2;
+  return std::max<std::chrono::seconds>(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(
+                                                                     std::min(wait, registry_.retry_max)));
+}
+
 void Syncer::run_forever(std::stop_token stop) {
+  int blocked_probes = 0;  // consecutive passes the registry refused the configuration
   while (!stop.stop_requested()) {
     auto wait = std::chrono::seconds(3600);
     try {
       SyncPass pass = run_pass(stop);
       std::int64_t next = store_.next_due_time();
       if (next >= 0) wait = std::chrono::seconds(std::max<std::int64_t>(1, next - util::unix_now()));
-      if (pass.blocked) wait = std::max(wait, std::chrono::duration_cast<std::chrono::seconds>(registry_.retry_initial));
+      // Blocked: every request would get the same answer. Probe again after
+      // retry_initial, doubling up to retry_max, whatever is due.
+      blocked_probes = pass.blocked ? blocked_probes + 1 : 0;
+      if (pass.blocked) wait = blocked_probe_wait(blocked_probes - 1);
     } catch (const std::exception& e) {
       // The store could not be read or written (a full disk, a locked
       // database): nothing was lost, so try again shortly rather than end.
@@ -265,7 +281,8 @@ void Syncer::run_forever(std::stop_token stop) {
                                             std::chrono::duration_cast<std::chrono::seconds>(registry_.retry_initial));
     }
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, stop, wait, [this] { return notified_; });
+    // New records do not shorten a blocked wait: they would be refused too.
+    cv_.wait_for(lock, stop, wait, [this, blocked_probes] { return notified_ && blocked_probes == 0; });
     notified_ = false;
   }
 }

@@ -2,8 +2,9 @@
 // file the registry lacks (HEAD, then a streamed PUT), then PUTs the record,
 // and stores the folio. Answers are sorted by fault.hpp's table: transient
 // ones are retried with backoff, a record refused for good is quarantined
-// with the registry's reason, a configuration fault stops syncing until the
-// next probe succeeds.
+// with the registry's reason, a configuration fault stops syncing until a
+// probe succeeds (probes spaced retry_initial, doubling up to retry_max) or
+// the configuration is reloaded (a new Syncer).
 #pragma once
 
 #include <atomic>
@@ -50,6 +51,10 @@ class Syncer {
   Outcome send(class HttpClient& http, const store::OutboxEntry& entry, std::stop_token stop);
   Outcome fail(const store::OutboxEntry& entry, Fault fault, const std::string& what, const std::string& code,
                const std::string& field, const std::string& retry_after);
+  // The pause before the next probe of a registry that refused the
+  // configuration `probes` times in a row: retry_initial doubled, at most
+  // retry_max.
+  std::chrono::seconds blocked_probe_wait(int probes) const;
 
   store::Store& store_;
   RegistrySection registry_;

@@ -51,6 +51,14 @@ def synced_in_store(agent):
         db.close()
 
 
+def outbox_attempts(agent):
+    db = sqlite3.connect(f"file:{os.path.join(agent.state, 'agent.db')}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in db.execute("SELECT attempts FROM outbox")]
+    finally:
+        db.close()
+
+
 class Config:
     """agent.toml for an Agent, with any number of folder sources, each with
     one rule that files its PDFs as course certificates (1.1.1)."""
@@ -255,6 +263,10 @@ class BlockedRegistry(unittest.TestCase):
             d.wait_metric("sseccoe_registry_blocked", 1)
             self.assertEqual(len(a.records("pending")), 5)
             self.assertEqual(d.log().count("sync: stopped:"), 1, d.log())  # said once, not on every probe
+            # A refused configuration is not the records' fault: no attempt is
+            # counted against them (nor a backoff of their own that would
+            # delay them once the token is fixed).
+            self.assertEqual(outbox_attempts(a), [0] * 5)
 
             with open(token_file, "w") as f:
                 f.write(reg.token("INM") + "\n")
