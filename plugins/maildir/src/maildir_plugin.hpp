@@ -1,0 +1,19 @@
+// The maildir plugin object the agent loads (Poco::ClassLoader manifest in
+// plugin.cpp): its name, option table and source factory.
+#pragma once
+
+#include "sseccoe/sdk/source.hpp"
+
+namespace sseccoe::maildir {
+
+class MaildirPlugin final : public sdk::Plugin {
+ public:
+  std::string_view name() const override { return "maildir"; }
+  std::string_view description() const override;
+  std::span<const sdk::OptionSpec> options() const override;
+  // Throws std::invalid_argument (naming the source and option) for values
+  // the table's types cannot rule out.
+  std::unique_ptr<sdk::Source> create(const sdk::SourceConfig& config) const override;
+};
+
+}  // namespace sseccoe::maildir
