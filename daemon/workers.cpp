@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "context.hpp"
+#include "util/log.hpp"
 #include "plugins/source_config.hpp"
 
 namespace sseccoe::agent {
@@ -53,7 +54,7 @@ void try_blueprint(const Blueprint& blueprint, const core::PluginRegistry& plugi
     } catch (const ConfigFailure&) {
       throw;
     } catch (const std::exception& e) {
-      throw ConfigFailure("source '" + s.name + "': " + e.what());
+      throw ConfigFailure(util::source_message(s.name, e.what()));
     }
   }
   if (!cfg.registry.url.empty()) {
@@ -78,7 +79,7 @@ Workers::Workers(Blueprint blueprint, const core::PluginRegistry& plugins, store
     } catch (const ConfigFailure&) {
       throw;
     } catch (const std::exception& e) {
-      throw ConfigFailure("source '" + s.name + "': " + e.what());
+      throw ConfigFailure(util::source_message(s.name, e.what()));
     }
     core::EmitterContext ec{cfg.agent.institution, cfg.agent.program, s.name, s.plugin, blueprint_.catalog.get(),
                             blueprint_.rules.get(), &store, s.role};

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "store/disk_space.hpp"
+#include "util/log.hpp"
 #include "util/time.hpp"
 
 namespace sseccoe::core {
@@ -141,7 +142,7 @@ bool Harvester::run_once(std::stop_token stop) {
       health_.last_pass = emitter.stats();
       return false;
     }
-    spdlog::error("source '{}': pass failed: {}", section_.name, e.what());
+    spdlog::error("source '{}': pass failed: {}", section_.name, util::without_source_prefix(section_.name, e.what()));
     std::lock_guard lock(mu_);
     health_.last_error = e.what();
     health_.last_error_at = util::now_rfc3339();

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "model/sha256.hpp"
+#include "util/log.hpp"
 #include "pipeline/normalize.hpp"
 #include "util/mask.hpp"
 
@@ -153,7 +154,7 @@ void StoreEmitter::log(sdk::LogLevel level, std::string_view message) {
              : level == sdk::LogLevel::Info ? spdlog::level::info
              : level == sdk::LogLevel::Warn ? spdlog::level::warn
                                             : spdlog::level::err;
-  spdlog::log(lvl, "source '{}': {}", ctx_.source, message);
+  spdlog::log(lvl, "{}", util::source_message(ctx_.source, std::string(message)));
 }
 
 }  // namespace sseccoe::core

@@ -41,4 +41,13 @@ void init_logging(const std::string& level) {
   spdlog::flush_on(spdlog::level::info);
 }
 
+std::string without_source_prefix(const std::string& source, const std::string& message) {
+  const std::string prefix = "source '" + source + "': ";
+  return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+}
+
+std::string source_message(const std::string& source, const std::string& message) {
+  return "source '" + source + "': " + without_source_prefix(source, message);
+}
+
 }  // namespace sseccoe::util

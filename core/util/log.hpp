@@ -13,4 +13,11 @@ namespace sseccoe::util {
 // trace, debug, info, warn, error. Idempotent.
 void init_logging(const std::string& level);
 
+// "source 'NAME': MESSAGE", once: plugins may already name their source at
+// the head of a message (their errors are also read on their own), and the
+// core's prefix must not repeat it.
+std::string source_message(const std::string& source, const std::string& message);
+// MESSAGE without a leading "source 'NAME': ".
+std::string without_source_prefix(const std::string& source, const std::string& message);
+
 }  // namespace sseccoe::util
