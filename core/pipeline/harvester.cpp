@@ -61,6 +61,8 @@ class SpaceGuardEmitter final : public sdk::Emitter {
     count("gone");
   }
   void log(sdk::LogLevel level, std::string_view message) override { inner_.log(level, message); }
+  void batch_begin() override { inner_.batch_begin(); }
+  void batch_end() override { inner_.batch_end(); }
 
  private:
   void check() {
@@ -118,8 +120,9 @@ bool Harvester::run_once(std::stop_token stop) {
     from.value = ctx_.store->cursor(section_.name).value_or("");
     if (auto why = space_problem(); !why.empty()) throw store::DiskFull(why);
     sdk::Cursor next = source_->harvest(from, guarded, stop);
-    // Every item emitted above is durable (emit() returned), so the cursor
-    // may advance past them.
+    // A batch the source left open is committed here; then every item
+    // emitted above is durable, so the cursor may advance past them.
+    ctx_.store->end_batch();
     if (next.value != from.value) ctx_.store->set_cursor(section_.name, next.value);
     const auto& s = emitter.stats();
     spdlog::info("source '{}': pass done: {} new, {} revised, {} unchanged, {} quarantined, {} deferred{}",
@@ -134,6 +137,15 @@ bool Harvester::run_once(std::stop_token stop) {
     health_.last_pass = s;
     return true;
   } catch (const std::exception& e) {
+    // What was staged before the failure is whole (each item in its own
+    // savepoint): keep it. If even that commit fails, it is rolled back and
+    // the source offers those items again.
+    try {
+      ctx_.store->end_batch();
+    } catch (const std::exception& commit_error) {
+      spdlog::warn("source '{}': items staged before the failure were not committed ({}); they are read again",
+                   section_.name, commit_error.what());
+    }
     if (store::is_disk_full(e)) {
       // Items stored before the failure are committed; the one being stored
       // was rolled back (its temporary blob removed) and is read again.

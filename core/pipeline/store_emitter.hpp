@@ -37,6 +37,8 @@ class StoreEmitter final : public sdk::Emitter {
   bool for_each_known(const std::function<void(std::string_view)>& visit) override;
   void gone(std::string_view natural_key) override;
   void log(sdk::LogLevel level, std::string_view message) override;
+  void batch_begin() override { ctx_.store->begin_batch(); }
+  void batch_end() override { ctx_.store->end_batch(); }
 
   const HarvestStats& stats() const { return stats_; }
   // Called after each stored record (the sync thread waits on it).

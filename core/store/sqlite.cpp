@@ -97,17 +97,44 @@ void Db::exec(std::string_view sql) {
 
 std::int64_t Db::changes() const { return sqlite3_changes64(db_); }
 
-Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+void Db::begin_batch() {
+  if (in_batch_) return;
+  exec("BEGIN IMMEDIATE");
+  in_batch_ = true;
+}
+
+void Db::commit_batch() {
+  if (!in_batch_) return;
+  // Whether COMMIT works or not (a full disk), the transaction is over: a
+  // failed COMMIT in WAL mode rolls back, and the batch's items are offered
+  // again by their source, whose cursor was in the same transaction.
+  in_batch_ = false;
+  try {
+    exec("COMMIT");
+  } catch (...) {
+    if (!sqlite3_get_autocommit(db_)) {
+      try {
+        exec("ROLLBACK");
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+}
+
+Transaction::Transaction(Db& db) : db_(db), nested_(db.in_batch()) {
+  db_.exec(nested_ ? "SAVEPOINT tx" : "BEGIN IMMEDIATE");
+}
 Transaction::~Transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      db_.exec(nested_ ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK");
     } catch (...) {
     }
   }
 }
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.exec(nested_ ? "RELEASE tx" : "COMMIT");
   done_ = true;
 }
 

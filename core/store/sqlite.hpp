@@ -58,11 +58,21 @@ class Db {
   std::int64_t changes() const;
   sqlite3* raw() { return db_; }
 
+  // A batch is one outer transaction that many Transactions join as
+  // savepoints (see Store::begin_batch): their work becomes durable together,
+  // at the batch's commit.
+  void begin_batch();
+  void commit_batch();
+  bool in_batch() const { return in_batch_; }
+
  private:
   sqlite3* db_ = nullptr;
+  bool in_batch_ = false;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back when destroyed without commit().
+// Inside a batch it is a savepoint of the batch's transaction: its own
+// failure undoes only its own work.
 class Transaction {
  public:
   explicit Transaction(Db& db);
@@ -71,6 +81,7 @@ class Transaction {
 
  private:
   Db& db_;
+  bool nested_ = false;
   bool done_ = false;
 };
 

@@ -100,6 +100,28 @@ void Store::enqueue(const std::string& id) {
       .run();
 }
 
+void Store::begin_batch() {
+  std::lock_guard lock(mu_);
+  if (db_->in_batch()) return;
+  db_->begin_batch();
+  batch_items_ = 0;
+  batch_started_ = std::chrono::steady_clock::now();
+}
+
+void Store::end_batch() {
+  std::lock_guard lock(mu_);
+  db_->commit_batch();
+}
+
+void Store::flush_batch_if_due() {
+  if (!db_->in_batch()) return;
+  if (++batch_items_ < kBatchItems && std::chrono::steady_clock::now() - batch_started_ < kBatchTime) return;
+  db_->commit_batch();
+  db_->begin_batch();
+  batch_items_ = 0;
+  batch_started_ = std::chrono::steady_clock::now();
+}
+
 HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std::string>& cursor) {
   std::lock_guard lock(mu_);
   const std::string now = util::now_rfc3339();
@@ -172,6 +194,7 @@ HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std
   if (outcome != HarvestOutcome::Unchanged) register_people(h, now);
   if (cursor) write_cursor(*db_, h.source, *cursor);
   tx.commit();
+  flush_batch_if_due();
   return outcome;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -80,6 +81,16 @@ class Store {
   void touch_item(const std::string& source, const std::string& key, const std::string& version,
                   const std::optional<std::string>& cursor);
   HarvestOutcome commit_harvest(const Harvested& h, const std::optional<std::string>& cursor);
+  // Many small items (HR rows) committed together: between begin_batch and
+  // end_batch, harvest commits join one transaction that is committed every
+  // kBatchItems items or kBatchTime, and at end_batch. A crash inside a batch
+  // loses only what was staged since its last commit, cursor included, so
+  // the source offers those items again. Other writers (the syncer, CLI
+  // commands in other processes) wait at most kBatchTime.
+  void begin_batch();
+  void end_batch();
+  static constexpr int kBatchItems = 1000;
+  static constexpr std::chrono::milliseconds kBatchTime{500};
   std::optional<std::string> cursor(const std::string& source);
   void set_cursor(const std::string& source, const std::string& value);
   // Records a harvest-stage quarantine entry (or bumps its attempts).
@@ -135,6 +146,7 @@ class Store {
 
  private:
   void enqueue(const std::string& id);
+  void flush_batch_if_due();  // with mu_ held
   // Inside commit_harvest's transaction.
   void register_people(const Harvested& h, const std::string& now);
 
@@ -142,6 +154,8 @@ class Store {
   std::unique_ptr<Db> db_;
   BlobStore blobs_;
   std::mutex mu_;
+  int batch_items_ = 0;
+  std::chrono::steady_clock::time_point batch_started_;
 };
 
 }  // namespace sseccoe::store

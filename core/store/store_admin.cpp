@@ -67,9 +67,15 @@ std::optional<StoredRecord> Store::record(const std::string& id_or_prefix) {
   // prefix is compared literally (not with LIKE, where '%' and '_' typed by
   // an operator would select records); ids are lower-case hex, so an
   // upper-case prefix is lower-cased.
+  // The exact id first: the pipeline looks up every item's record by id,
+  // and must not scan the table to do it. A prefix is then a range on the
+  // primary key ('~' sorts after every hex digit), never a scan either.
+  auto exact = db_->prepare(std::string("SELECT ") + kRecordColumns + " FROM records WHERE id = ?1");
+  exact.bind(1, id_or_prefix);
+  if (exact.step()) return read_record(exact);
   auto st = db_->prepare(std::string("SELECT ") + kRecordColumns +
-                         " FROM records WHERE id = ?1 OR (length(?1) >= 6 AND substr(id, 1, length(?1)) = lower(?1)) "
-                         "LIMIT 2");
+                         " FROM records WHERE length(?1) >= 6 AND id >= lower(?1) AND id < lower(?1) || '~' "
+                         "ORDER BY id LIMIT 2");
   st.bind(1, id_or_prefix);
   if (!st.step()) return std::nullopt;
   auto r = read_record(st);

@@ -150,6 +150,9 @@ struct TableHarvest::Impl {
     census_rows = census_ragged = rfc_warnings = 0;
     spans.push_back({base, table});
     state = State::Open;
+    // A table's rows are many small items: the core commits them together
+    // (every few hundred milliseconds) instead of one fsync per row.
+    out.batch_begin();
   }
 
   // A table left without end_table (the reader failed half-way): nothing
@@ -162,6 +165,7 @@ struct TableHarvest::Impl {
   void close() {
     next_base = base + max_line + 1;
     state = State::Idle;
+    out.batch_end();
   }
 
   void header(const std::vector<std::string>& cells, std::uint64_t line) {

@@ -79,6 +79,16 @@ class Emitter {
   // deleted from the registry.
   virtual void gone(std::string_view natural_key) = 0;
 
+  // Many small items (the rows of an HR export) may be committed together:
+  // between batch_begin() and batch_end(), emit() returns once its item is
+  // staged rather than durable, and batch_end() returns once everything
+  // staged is durable. The core also commits a batch every so often and at
+  // the end of a pass. A crash inside a batch loses only staged items, and
+  // the cursor staged with them, so the source offers them again. Items with
+  // content streams gain little from it; a source of files need not batch.
+  virtual void batch_begin() {}
+  virtual void batch_end() {}
+
   // Logs through the agent's logger. Personal data is masked by the core, but
   // plugins should still avoid passing names, CURP, RFC or bodies.
   virtual void log(LogLevel level, std::string_view message) = 0;
