@@ -5,7 +5,9 @@
 
 TARGET defaults to demo/generated/ (git-ignored).  The output is a pure
 function of the seed: same bytes, same names, same mtimes on every run.  It
-holds share/ (the committee's shared folder, source "comite") and
+holds share/ (the committee's shared folder, source "comite"), mail/ (the
+committee's mailbox, a Maildir: source "buzon"), rh/ (HR exports: the census
+"censo", the training list "capacitacion", the pledges "cartas") and
 EXPECTED.json (what the agent should make of every file; see
 demogen/expected.py).  Python 3 standard library only.
 
@@ -24,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from demogen import expected, people, share  # noqa: E402
+from demogen import expected, hr, mailbox, people, share  # noqa: E402
 
 DEFAULT_SEED = 2021
 DEFAULT_TARGET = Path(__file__).resolve().parent / "generated"
@@ -32,10 +34,12 @@ MAX_TOTAL_BYTES = 5 * 1000 * 1000  # the data set ships in demos and CI: keep it
 MARKER = "EXPECTED.json"
 
 # Each builder writes its part under the output directory and returns its
-# entries and the sources they belong to: builder(out, rng, roster).  A mailbox
-# (Maildir) builder and HR export (CSV, XLSX) builders take their place here,
-# sharing the roster so that all parts name the same people.
-BUILDERS = (share.build,)
+# entries and the sources they belong to: builder(out, rng, roster).  They
+# share the random generator (in this order: a new builder goes last, so that
+# the parts before it keep their bytes) and the roster, so that all parts name
+# the same people; the HR exports list the courses the share and the mailbox
+# show (roster.passed), so they run after them.
+BUILDERS = (share.build, mailbox.build, hr.build)
 
 
 class TargetError(Exception):
@@ -107,10 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     except TargetError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return 2
-    count = summary["unclassified"] + summary["excluded"] + sum(summary["classified"].values())  # type: ignore
-    print(f"wrote {count} files ({summary['total_bytes']} bytes) to {args.target.resolve()}: "
-          f"classified {summary['classified']}, unclassified {summary['unclassified']}, "
-          f"excluded {summary['excluded']}")
+    by_activity = ", ".join(f"{a}: {n}" for a, n in summary["classified"].items())  # type: ignore[union-attr]
+    print(f"wrote {summary['files']} files ({summary['total_bytes']} bytes) to {args.target.resolve()}\n"
+          f"expected: {sum(summary['classified'].values())} records ({by_activity}); "  # type: ignore[union-attr]
+          f"{summary['unclassified']} items no rule takes; {summary['excluded']} files skipped")
     return 0
 
 

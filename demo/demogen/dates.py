@@ -20,6 +20,9 @@ WINDOWS: dict[str, tuple[_dt.date, _dt.date]] = {
     "2.1.1": (_dt.date(2021, 1, 18), _dt.date(2021, 12, 3)),
     "2.1.2": (_dt.date(2021, 1, 18), _dt.date(2021, 12, 3)),
     "2.1.3": (_dt.date(2021, 1, 18), _dt.date(2021, 12, 3)),
+    "1.2.1": (_dt.date(2021, 2, 1), _dt.date(2021, 12, 3)),
+    "4.1.2": (_dt.date(2021, 2, 1), _dt.date(2021, 10, 1)),
+    "5.2.1": (_dt.date(2021, 4, 12), _dt.date(2021, 10, 29)),
 }
 
 # Files that prove no activity still carry a date of the program year.
@@ -57,6 +60,27 @@ def mtime_for(rng: random.Random, day: _dt.date) -> _dt.datetime:
 def set_mtime(path: Path, when: _dt.datetime) -> None:
     stamp = when.timestamp()
     os.utime(path, (stamp, stamp), follow_symlinks=False)
+
+
+# Mexico City kept daylight saving time until 2022: in 2021 from the first
+# Sunday of April to the last Sunday of October, both at 02:00 local time.
+_DST_2021 = (_dt.datetime(2021, 4, 4, 8, tzinfo=_dt.timezone.utc),     # 02:00 CST = 08:00 UTC
+             _dt.datetime(2021, 10, 31, 7, tzinfo=_dt.timezone.utc))   # 02:00 CDT = 07:00 UTC
+
+
+def mexico_city_offset(when: _dt.datetime) -> _dt.timezone:
+    """Mexico City's UTC offset at `when` (2021 only): -05:00 under DST, else -06:00.
+
+    Written out rather than read from the tz database so that mail Date headers
+    do not depend on the machine's tzdata."""
+    if when.year != 2021:
+        raise ValueError(f"{when}: the demo's time zone rule covers 2021 only")
+    utc = when.astimezone(_dt.timezone.utc)
+    return _dt.timezone(_dt.timedelta(hours=-5 if _DST_2021[0] <= utc < _DST_2021[1] else -6))
+
+
+def in_mexico_city(when: _dt.datetime) -> _dt.datetime:
+    return when.astimezone(mexico_city_offset(when))
 
 
 def spanish_long_date(day: _dt.date) -> str:

@@ -144,3 +144,12 @@ def diffusion_program_pdf(when: _dt.datetime) -> bytes:
     ]
     lines += [("i", f"{month}: {theme}.") for month, theme in themes]
     return _portrait_document("Programa Anual de Difusión 2021", lines, when)
+
+
+def good_practice_pdf(title: str, sections: list[tuple[str, list[str]]], when: _dt.datetime) -> bytes:
+    """The summary of a good practice that the committee sends to the UEPPCI: (heading, lines) sections."""
+    lines: list[tuple[str, str]] = [("h", "Ficha de buena práctica"), ("p", title)]
+    for heading, body in sections:
+        lines.append(("h", heading))
+        lines += [("i", text) for text in body]
+    return _portrait_document(f"Ficha de buena práctica — {title}", lines, when)

@@ -1,9 +1,9 @@
 """Fictitious INM personnel: realistic Mexican names and well-formed CURPs.
 
 Every person is invented; any match with a real CURP would be a coincidence
-of the format.  The same roster is shared by every builder so that, when the
-mailbox and HR builders are added, a certificate in the share, a mail from the
-course platform and a row in the HR export all name the same people.
+of the format.  The same roster is shared by every builder so that a
+certificate in the share, a mail from the course platform and a row in the HR
+exports all name the same people.
 """
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ import datetime as _dt
 import random
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .documents import Certificate
 
 # Check-digit alphabet of RENAPO's CURP (the letter Ñ stands where '&' is; a
 # CURP never contains it because Ñ is written as X).
@@ -144,9 +148,17 @@ class Person:
 class Roster:
     committee: list[Person] = field(default_factory=list)  # propietarios, then suplentes
     staff: list[Person] = field(default_factory=list)
+    # The rest of the institution, whom only the HR exports name (added by
+    # add_others, after the share and the mailbox are written).
+    others: list[Person] = field(default_factory=list)
+    # The courses these people passed, as each builder that shows one records
+    # it (documents.Certificate; the folio is "" for a screenshot), in
+    # builder order: the HR training export lists them all, with the same
+    # course and date as the certificate in the share or the mail.
+    passed: list[Certificate] = field(default_factory=list)
 
     def everyone(self) -> list[Person]:
-        return self.committee + self.staff
+        return self.committee + self.staff + self.others
 
 
 # The CEPCI's composition under the 2020 Lineamientos: a president, an
@@ -187,3 +199,17 @@ def make_roster(rng: random.Random, staff_count: int = 10) -> Roster:
     for i in range(staff_count):
         roster.staff.append(_invent(rng, used_names, used_curps, 2000 + i * 53, ("", "")))
     return roster
+
+
+def add_others(rng: random.Random, roster: Roster, count: int, first_serial: int) -> list[Person]:
+    """Adds `count` further public servants to the roster, distinct in name and CURP; returns them.
+
+    The HR exports list the whole institution, not only the people whose
+    certificates are in the share.  They are invented after the share and the
+    mailbox are written, so those parts do not depend on them (nor on how many).
+    """
+    used_names = {p.full_name for p in roster.everyone()}
+    used_curps = {p.curp for p in roster.everyone()}
+    added = [_invent(rng, used_names, used_curps, first_serial + i * 29, ("", "")) for i in range(count)]
+    roster.others += added
+    return added

@@ -7,14 +7,13 @@ are not evidence, and the junk Windows, macOS and Word leave behind.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import random
 import unicodedata
 from pathlib import Path, PurePosixPath
 
 from . import dates, documents, office, posters
 from .documents import COURSES, Certificate, Course
-from .expected import Entry, write_file
+from .expected import Entry, stamp_directories, write_file
 from .people import Person, Roster
 
 SOURCE = "comite"
@@ -39,10 +38,11 @@ def render_title(template: str, key: str) -> str:
 
 
 class _Share:
-    def __init__(self, out: Path, rng: random.Random):
+    def __init__(self, out: Path, rng: random.Random, passed: list[Certificate]):
         self.out, self.rng = out, rng
         self.entries: list[Entry] = []
         self.folios: set[int] = set()
+        self.passed = passed  # the roster's: every certificate written here is a course passed
 
     def add(self, key: str, data: bytes, outcome: str, media_type: str, when: _dt.datetime,
             activity: str = "", reason: str = "", **extra: object) -> Entry:
@@ -70,6 +70,7 @@ class _Share:
         day = dates.pick_date(self.rng, dates.window(activity))
         when = dates.mtime_for(self.rng, day)
         cert = Certificate(person, course, day, self.folio())
+        self.passed.append(cert)
         name = file_name or f"{person.short_name} - {course.name}.pdf"
         self.add(f"{folder}/{name}", documents.certificate_pdf(cert, when), "classified", PDF, when,
                  activity, people=[{"name": person.full_name, "curp": person.curp}],
@@ -79,6 +80,7 @@ class _Share:
         day = dates.pick_date(self.rng, dates.window(activity))
         when = dates.mtime_for(self.rng, day)
         image = posters.course_screenshot(person.full_name, course.name, self.rng.randrange(80, 101))
+        self.passed.append(Certificate(person, course, day, ""))
         self.add(f"{folder}/Captura de pantalla - {person.short_name}.png",
                  image.png(f"Curso acreditado: {course.name}"), "classified", PNG, when, activity,
                  people=[{"name": person.full_name, "curp": person.curp}],
@@ -205,24 +207,11 @@ def _varios(s: _Share, roster: Roster) -> None:
     s.junk("Thumbs.db", office.thumbs_db(), "Windows thumbnail cache")
 
 
-def _stamp_directories(out: Path, entries: list[Entry]) -> None:
-    """Directory mtimes: the newest file below each, set deepest first (deterministic)."""
-    newest: dict[Path, float] = {}
-    for e in entries:
-        stamp = e.mtime.timestamp()
-        for parent in PurePosixPath(e.path).parents:
-            if str(parent) == ".":
-                break
-            newest[out / parent] = max(newest.get(out / parent, 0.0), stamp)
-    for directory in sorted(newest, key=lambda p: len(p.parts), reverse=True):
-        os.utime(directory, (newest[directory], newest[directory]))
-
-
 def build(out: Path, rng: random.Random, roster: Roster) -> tuple[list[Entry], dict[str, dict[str, str]]]:
     """Writes out/share/... and returns its entries and its source description."""
-    s = _Share(out, rng)
+    s = _Share(out, rng, roster.passed)
     _constancias(s, roster)
     _difusion(s)
     _varios(s, roster)
-    _stamp_directories(out, s.entries)
+    stamp_directories(out, s.entries)
     return s.entries, {SOURCE: {"plugin": "folder", "root": ROOT}}
