@@ -131,6 +131,49 @@ attributes = {{ curso = "{{meta.course}}", horas = "{{meta.hours}}" }}
         self.assertEqual(status, 200)
         self.assertEqual(len(page["items"]), 3)
 
+    def test_a_hostile_export_quarantines_each_bad_row_alone_and_registers_the_rest_once(self):
+        """UTF-8 with a BOM, a quoted newline, a duplicate key, a malformed
+        CURP, a row with bytes that are not UTF-8 and a ragged row, in one
+        file: each bad row is quarantined with its line, every good row is
+        registered once, and nothing changes on a second pass."""
+        a = self.agent
+        bad_curp = "NUJO800514HDFXRS0X"  # right shape, wrong check digit
+        lines = [HEADER.replace(";", ","),
+                 f"2001,\"Ana\nLópez\",{MARIA},Ética pública,2021-05-14,10",  # a quoted newline (lines 2-3)
+                 f"2002,Berta Ruiz,{LUIS},Ética pública,2021-05-15,10",
+                 f"2002,Berta Ruiz,{LUIS},Ética pública,2021-05-16,10",  # duplicate key (line 5)
+                 f"2003,Carlos Díaz,{bad_curp},Ética pública,2021-05-17,10",
+                 "2004,Dora,,Ética pública,2021-05-18,10,extra",  # ragged (line 7)
+                 f"2005,Elena Soto,{JOSE},Ética pública,2021-05-19,10"]
+        data = "\ufeff".encode() + "\r\n".join(lines).encode() + b"\r\n"
+        data += b"2006,Fer\xf1ando,,\xc9tica p\xfablica,2021-05-20,10\r\n"  # Latin-1 bytes in a UTF-8 file (line 9)
+        a.put_file("capacitacion.csv", data, MAY_2021)
+        self.configure(self.training_source())
+
+        first = a.run("run", "--once", "--json")
+        self.assertEqual(first.code, 0, first)
+        self.assertEqual(first.json()["registered"], 3, first)
+        self.assertEqual(sorted(r["key"] for r in a.records("synced")),
+                         ["row:2001|Ética pública", "row:2002|Ética pública", "row:2005|Ética pública"])
+        ana = self.remote([r for r in a.records("synced") if r["key"].startswith("row:2001")][0]["id"])
+        self.assertEqual(ana["people"][0]["name"], "Ana\nLópez")
+        berta = self.remote([r for r in a.records("synced") if r["key"].startswith("row:2002")][0]["id"])
+        self.assertEqual(berta["occurred_on"], "2021-05-15", "the first of two duplicate rows is the one kept")
+
+        reasons = [e["reason"] for e in a.run("quarantine", "list", "--json", check=True).json()["quarantine"]]
+        text = "\n".join(reasons)
+        self.assertEqual(len(reasons), 4, text)
+        self.assertRegex(text, r"duplicate key.*line 4.*line 5|duplicate key.*lines? 4 and 5")
+        self.assertIn("CURP", text)
+        self.assertNotIn(bad_curp, text, "the CURP is masked in the reason")
+        self.assertIn("line 7 has 7 fields, the header has 6", text)
+        self.assertRegex(text, r"line 9")
+        self.assertNotIn("Fer", text)
+
+        second = a.run("run", "--once", "--json")
+        self.assertEqual(second.json()["registered"], 0, second)
+        self.assertEqual(len(a.run("quarantine", "list", "--json", check=True).json()["quarantine"]), 4)
+
     def test_census_registers_only_the_count(self):
         a = self.agent
         rows = ["No. Empleado,Nombre,CURP,Unidad"]
