@@ -138,7 +138,10 @@ Syncer::Outcome Syncer::send(HttpClient& http, const store::OutboxEntry& entry, 
     if (put.status == 200 || put.status == 201) continue;
     Fault fault = put.status ? classify_http(put.status) : classify_curl(put.curl_code);
     auto e = parse_error(put);
-    return fail(entry, fault, "upload of '" + f.value("name", std::string()) + "': " + describe(put), e.code,
+    // The file is named by its digest, not its name: a certificate's name
+    // is its holder's ("Constancia Ana Ramírez.pdf"), and this text goes to
+    // the log and to `status`.
+    return fail(entry, fault, "upload of file " + digest.substr(0, 12) + "…: " + describe(put), e.code,
                 e.field.empty() ? "files" : e.field, put.retry_after);
   }
   if (stop.stop_requested()) return Outcome::Stopped;

@@ -1,4 +1,5 @@
 #include "parse.hpp"
+#include "rfc2047.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -36,6 +37,32 @@ std::string raw_header(GMimeObject* obj, const char* name) {
 std::string addresses(InternetAddressList* list) {
   if (list == nullptr || internet_address_list_length(list) == 0) return {};
   return ensure_utf8(take(internet_address_list_to_string(list, nullptr, FALSE)));
+}
+
+std::string trimmed(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+// An address header: GMime's rendering, unless its raw value has encoded
+// words, which GMime 3.2.13 may cut (rfc2047.hpp): then the raw value,
+// decoded by us and unfolded.
+std::string address_header(GMimeObject* obj, const char* name, InternetAddressList* list) {
+  const std::string raw = raw_header(obj, name);
+  if (has_encoded_word(raw)) return trimmed(decode_rfc2047(raw));
+  return addresses(list);
+}
+
+// A part's file name: GMime's (right for RFC 2231 names), unless the name
+// was given as RFC 2047 encoded words in a plain parameter, which GMime
+// 3.2.13 may cut: then decoded by us.
+std::string decoded_file_name(GMimeObject* part, const char* gmime_name) {
+  for (const auto& [header, param] : {std::pair{"Content-Disposition", "filename"}, std::pair{"Content-Type", "name"}}) {
+    const std::string value = plain_parameter(raw_header(part, header), param);
+    if (has_encoded_word(value)) return decode_rfc2047(value);
+  }
+  return gmime_name;
 }
 
 bool looks_like_mail(GMimeObject* msg) {
@@ -126,7 +153,7 @@ struct Walker {
     }
     Attachment a;
     a.media_type = type;
-    a.name = filename != nullptr ? safe_file_name(filename) : std::string();
+    a.name = filename != nullptr ? safe_file_name(decoded_file_name(GMIME_OBJECT(part), filename)) : std::string();
     if (a.name.empty()) a.name = fallback_name(out.attachments.size() + 1, type);
     a.name = unique_name(a.name);
     PartLocation loc = locate(part, type);
@@ -222,10 +249,13 @@ ParsedMessage parse_message(const std::string& path) {
 
   Headers& h = out.headers;
   h.message_id = normalize_message_id(raw_header(obj, "Message-ID"));
-  h.from = addresses(g_mime_message_get_from(msg.get()));
-  h.to = addresses(g_mime_message_get_to(msg.get()));
-  h.cc = addresses(g_mime_message_get_cc(msg.get()));
-  if (const char* s = g_mime_message_get_subject(msg.get())) h.subject = ensure_utf8(s);
+  h.from = address_header(obj, "From", g_mime_message_get_from(msg.get()));
+  h.to = address_header(obj, "To", g_mime_message_get_to(msg.get()));
+  h.cc = address_header(obj, "Cc", g_mime_message_get_cc(msg.get()));
+  if (const std::string raw = raw_header(obj, "Subject"); has_encoded_word(raw))
+    h.subject = trimmed(decode_rfc2047(raw));  // GMime 3.2.13 cuts some (rfc2047.hpp)
+  else if (const char* s = g_mime_message_get_subject(msg.get()))
+    h.subject = ensure_utf8(s);
   read_date(msg.get(), out);
   const auto irt = message_ids(raw_header(obj, "In-Reply-To"));
   const auto refs = message_ids(raw_header(obj, "References"));
