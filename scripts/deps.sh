@@ -5,15 +5,16 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
-# libcurl4-gnutls-dev rather than -openssl-dev: libetpan-dev (the IMAP
-# library the mail plugin may use) depends on the GnuTLS flavour, and the two
-# conflict. libcurl's CA options behave the same with either back end.
+# libcurl4-gnutls-dev: chosen when libetpan was a candidate for IMAP (its -dev
+# package depends on the GnuTLS flavour). The IMAP plugin now speaks IMAP
+# itself over OpenSSL (plugins/imap/README.md); libcurl's CA options behave
+# the same with either back end, so the flavour stays.
 APT_PACKAGES=(
   cmake g++ ninja-build pkg-config make
   libpoco-dev libcurl4-gnutls-dev libssl-dev nlohmann-json3-dev libspdlog-dev
   libgtest-dev libgmock-dev libtomlplusplus-dev libsqlite3-dev libpq-dev
   libmagic-dev libsystemd-dev libutf8proc-dev
-  libgmime-3.0-dev libetpan-dev libpango1.0-dev libcairo2-dev libuchardet-dev
+  libgmime-3.0-dev libpango1.0-dev libcairo2-dev libuchardet-dev
   dovecot-imapd isync postgresql fonts-dejavu-core
   sqlite3 openssl python3 nodejs npm procps util-linux poppler-utils wrk
 )
