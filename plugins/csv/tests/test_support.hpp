@@ -16,6 +16,7 @@
 #include "sseccoe/sdk/emitter.hpp"
 #include "sseccoe/sdk/options.hpp"
 #include "sseccoe/sdk/source.hpp"
+#include "option_defaults.hpp"
 
 namespace sseccoe::csv::testing {
 
@@ -40,7 +41,8 @@ class TempDir {
   std::string root_;
 };
 
-sdk::OptionValue parse_default(sdk::OptionType type, const std::string& text);
+// Option-table defaults parsed by the agent's own configuration code.
+using sseccoe::testing::parse_default;
 
 // A training-list source over `path`: key = [employee_id, course], columns
 // employee_id, name, curp, course, occurred_on mapped to the Spanish headers

@@ -19,6 +19,7 @@
 #include "known_keys.hpp"
 #include "sseccoe/sdk/emitter.hpp"
 #include "sseccoe/sdk/options.hpp"
+#include "option_defaults.hpp"
 
 namespace sseccoe::folder::testing {
 
@@ -52,7 +53,8 @@ std::string read_file(const std::string& path);
 // Option values as the core would pass them: every default of the plugin's
 // table, parsed from its TOML text, plus `path`.
 sdk::OptionValues default_options(const std::string& root);
-sdk::OptionValue parse_default(sdk::OptionType type, const std::string& text);
+// Option-table defaults parsed by the agent's own configuration code.
+using sseccoe::testing::parse_default;
 FolderSettings settings_for(const std::string& root, const std::string& instance = "test");
 
 struct Emitted {

@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include "option_defaults.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -50,67 +52,6 @@ std::size_t TempDir::file_count() const {
 }
 
 // ---- options --------------------------------------------------------------------
-
-namespace {
-
-std::int64_t parse_with_units(const std::string& text, const std::vector<std::pair<std::string, std::int64_t>>& units) {
-  std::size_t used = 0;
-  const long long n = std::stoll(text, &used);
-  const std::string unit = text.substr(used);
-  if (unit.empty()) return n * units.front().second;
-  for (const auto& [name, factor] : units)
-    if (name == unit) return n * factor;
-  throw std::invalid_argument("unknown unit in '" + text + "'");
-}
-
-std::vector<std::string> parse_string_array(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  if (text.empty() || text[0] != '[') throw std::invalid_argument("not an array: " + text);
-  ++i;
-  for (;;) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == ',')) ++i;
-    if (i >= text.size()) throw std::invalid_argument("unterminated array: " + text);
-    if (text[i] == ']') break;
-    if (text[i] != '"') throw std::invalid_argument("not a basic string in " + text);
-    std::string s;
-    for (++i; i < text.size() && text[i] != '"'; ++i) {
-      if (text[i] == '\\') ++i;
-      if (i < text.size()) s += text[i];
-    }
-    if (i >= text.size()) throw std::invalid_argument("unterminated string in " + text);
-    ++i;
-    out.push_back(s);
-  }
-  return out;
-}
-
-std::string unquote(const std::string& text) {
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') return text.substr(1, text.size() - 2);
-  return text;
-}
-
-}  // namespace
-
-sdk::OptionValue parse_default(sdk::OptionType type, const std::string& text) {
-  switch (type) {
-    case sdk::OptionType::String:
-    case sdk::OptionType::Path: return unquote(text);
-    case sdk::OptionType::Integer: return static_cast<std::int64_t>(std::stoll(text));
-    case sdk::OptionType::Boolean:
-      if (text == "true") return true;
-      if (text == "false") return false;
-      throw std::invalid_argument("not a boolean: " + text);
-    case sdk::OptionType::Duration:
-      return parse_with_units(text, {{"s", 1000}, {"ms", 1}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}});
-    case sdk::OptionType::Size:
-      return parse_with_units(text, {{"B", 1}, {"KiB", 1ll << 10}, {"MiB", 1ll << 20}, {"GiB", 1ll << 30},
-                                     {"TiB", 1ll << 40}});
-    case sdk::OptionType::StringList: return parse_string_array(text);
-    case sdk::OptionType::StringMap: break;
-  }
-  throw std::invalid_argument("unknown option type");
-}
 
 sdk::OptionValues default_options(const std::string& url, const std::string& password_file) {
   sdk::OptionValues v;

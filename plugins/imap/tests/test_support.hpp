@@ -20,6 +20,7 @@
 #include "mailbox_reader.hpp"
 #include "sseccoe/sdk/emitter.hpp"
 #include "sseccoe/sdk/options.hpp"
+#include "option_defaults.hpp"
 
 namespace sseccoe::imap::testing {
 
@@ -39,7 +40,8 @@ class TempDir {
   std::string path_;
 };
 
-sdk::OptionValue parse_default(sdk::OptionType type, const std::string& text);
+// Option-table defaults parsed by the agent's own configuration code.
+using sseccoe::testing::parse_default;
 // Every default of the plugin's table (shared mail options included) plus
 // url, username and password_file.
 sdk::OptionValues default_options(const std::string& url = "imaps://mail.example.gob.mx",

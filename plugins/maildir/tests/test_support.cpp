@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include "option_defaults.hpp"
+
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -184,32 +186,6 @@ void FakeEmitter::clear_pass() {
 namespace {
 
 // The defaults of the option tables used here, parsed like the core would.
-sdk::OptionValue parse_default(sdk::OptionType type, const std::string& text) {
-  switch (type) {
-    case sdk::OptionType::Boolean: return text == "true";
-    case sdk::OptionType::Integer: return static_cast<std::int64_t>(std::stoll(text));
-    case sdk::OptionType::Size: {
-      std::size_t pos = 0;
-      const auto n = static_cast<std::int64_t>(std::stoll(text, &pos));
-      const std::string unit = text.substr(pos);
-      const std::int64_t mult = unit == "KiB" ? 1024 : unit == "MiB" ? 1 << 20 : unit == "GiB" ? 1 << 30 : 1;
-      return n * mult;
-    }
-    case sdk::OptionType::Duration: return static_cast<std::int64_t>(std::stoll(text) * 1000);
-    case sdk::OptionType::StringList: {
-      std::vector<std::string> out;
-      std::size_t i = 0;
-      while ((i = text.find('"', i)) != std::string::npos) {
-        const auto j = text.find('"', i + 1);
-        out.push_back(text.substr(i + 1, j - i - 1));
-        i = j + 1;
-      }
-      return out;
-    }
-    case sdk::OptionType::StringMap: return sdk::StringPairs{};
-    default: return text;
-  }
-}
 
 }  // namespace
 

@@ -15,8 +15,11 @@
 
 #include "sseccoe/sdk/emitter.hpp"
 #include "sseccoe/sdk/options.hpp"
+#include "option_defaults.hpp"
 
 namespace sseccoe::mailtest {
+
+using sseccoe::testing::parse_default;
 
 // A fresh directory under $TMPDIR (or /tmp), removed with everything in it.
 class TempDir {

@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include "option_defaults.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,15 +17,6 @@ namespace sseccoe::sql::testing {
 
 namespace {
 
-std::int64_t parse_with_units(const std::string& text, const std::vector<std::pair<std::string, std::int64_t>>& units) {
-  std::size_t used = 0;
-  const long long n = std::stoll(text, &used);
-  const std::string unit = text.substr(used);
-  if (unit.empty()) return n * units.front().second;
-  for (const auto& [name, factor] : units)
-    if (name == unit) return n * factor;
-  throw std::invalid_argument("unknown unit in '" + text + "'");
-}
 
 std::uint64_t status_field(const char* field) {
   std::ifstream in("/proc/self/status");
@@ -36,24 +29,6 @@ std::uint64_t status_field(const char* field) {
 
 }  // namespace
 
-sdk::OptionValue parse_default(sdk::OptionType type, const std::string& text) {
-  switch (type) {
-    case sdk::OptionType::String:
-    case sdk::OptionType::Path: return text;
-    case sdk::OptionType::Integer: return static_cast<std::int64_t>(std::stoll(text));
-    case sdk::OptionType::Boolean:
-      if (text == "true") return true;
-      if (text == "false") return false;
-      throw std::invalid_argument("not a boolean: " + text);
-    case sdk::OptionType::Duration:
-      return parse_with_units(text, {{"s", 1000}, {"ms", 1}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}});
-    case sdk::OptionType::Size:
-      return parse_with_units(text, {{"B", 1}, {"KiB", 1ll << 10}, {"MiB", 1ll << 20}, {"GiB", 1ll << 30}});
-    case sdk::OptionType::StringList:
-    case sdk::OptionType::StringMap: break;  // the sql plugin's defaults have none
-  }
-  throw std::invalid_argument("no default parser for this type: " + text);
-}
 
 sdk::SourceConfig config_with(const std::string& dsn_file, const std::string& query,
                               const std::vector<std::string>& key, const sdk::StringPairs& columns,

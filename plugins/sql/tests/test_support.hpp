@@ -13,12 +13,14 @@
 #include "sseccoe/sdk/emitter.hpp"
 #include "sseccoe/sdk/options.hpp"
 #include "sseccoe/sdk/source.hpp"
+#include "option_defaults.hpp"
 
 namespace sseccoe::sql::testing {
 
 // Every default of the plugin's table parsed from its TOML text, plus the
 // required options and a key/columns mapping.
-sdk::OptionValue parse_default(sdk::OptionType type, const std::string& text);
+// Option-table defaults parsed by the agent's own configuration code.
+using sseccoe::testing::parse_default;
 sdk::SourceConfig config_with(const std::string& dsn_file, const std::string& query,
                               const std::vector<std::string>& key, const sdk::StringPairs& columns,
                               const std::string& instance = "rh");

@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include "option_defaults.hpp"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -300,40 +302,6 @@ void CountingEmitter::quarantine(std::string_view, std::string_view reason, std:
 
 // ---- options ---------------------------------------------------------------
 
-namespace {
-
-std::int64_t parse_with_units(const std::string& text, const std::vector<std::pair<std::string, std::int64_t>>& units) {
-  std::size_t used = 0;
-  const long long n = std::stoll(text, &used);
-  const std::string unit = text.substr(used);
-  if (unit.empty()) return n * units.front().second;
-  for (const auto& [name, factor] : units)
-    if (name == unit) return n * factor;
-  throw std::invalid_argument("unknown unit in '" + text + "'");
-}
-
-}  // namespace
-
-sdk::OptionValue parse_default(sdk::OptionType type, const std::string& text) {
-  switch (type) {
-    case sdk::OptionType::String:
-    case sdk::OptionType::Path:
-      if (text.size() >= 2 && text.front() == '"' && text.back() == '"') return text.substr(1, text.size() - 2);
-      return text;
-    case sdk::OptionType::Integer: return static_cast<std::int64_t>(std::stoll(text));
-    case sdk::OptionType::Boolean:
-      if (text == "true") return true;
-      if (text == "false") return false;
-      throw std::invalid_argument("not a boolean: " + text);
-    case sdk::OptionType::Duration:
-      return parse_with_units(text, {{"s", 1000}, {"ms", 1}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}});
-    case sdk::OptionType::Size:
-      return parse_with_units(text, {{"B", 1}, {"KiB", 1ll << 10}, {"MiB", 1ll << 20}, {"GiB", 1ll << 30}});
-    case sdk::OptionType::StringList:
-    case sdk::OptionType::StringMap: break;
-  }
-  throw std::invalid_argument("no default parser for this type in the tests: " + text);
-}
 
 sdk::OptionValues default_options(const std::string& path, std::vector<std::string> key, sdk::StringPairs columns) {
   sdk::OptionValues v;

@@ -18,6 +18,7 @@
 #include "sseccoe/sdk/options.hpp"
 #include "sseccoe/sdk/source.hpp"
 #include "zip_writer.hpp"
+#include "option_defaults.hpp"
 
 namespace sseccoe::xlsx::testing {
 
@@ -171,7 +172,8 @@ class CountingEmitter : public sdk::Emitter {
 
 // ---- options ---------------------------------------------------------------
 
-sdk::OptionValue parse_default(sdk::OptionType type, const std::string& text);
+// Option-table defaults parsed by the agent's own configuration code.
+using sseccoe::testing::parse_default;
 // Every default of the plugin's table plus path, key and columns.
 sdk::OptionValues default_options(const std::string& path, std::vector<std::string> key, sdk::StringPairs columns);
 sdk::SourceConfig config_for(const std::string& path, std::vector<std::string> key, sdk::StringPairs columns,
