@@ -14,6 +14,8 @@ const char* kUsage = R"(usage: sseccoe-agent [--config FILE] [--state-dir DIR] [
   records list [--status S] [--json] | records show ID [--json]
   unclassified list [--json]
   classify ID --activity A --kind K
+  reclassify [--dry-run] [--source S] [--json]
+                          apply today's rules to unclassified and held records
   quarantine list [--json] | quarantine retry ID|--all | quarantine discard ID --reason TEXT
   explain ID              which rule matched (or none), and why
   report [--format text|json|html] [--out FILE]
@@ -28,7 +30,7 @@ Args parse_args(int argc, char** argv) {
   static const std::set<std::string> with_value = {"--config", "--state-dir", "--plugin-dir", "--log-level",
                                                    "--status", "--activity", "--kind",   "--reason",
                                                    "--format", "--out",       "--program", "--institution",
-                                                   "--max-wait"};
+                                                   "--max-wait", "--source"};
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];

@@ -53,6 +53,7 @@ int run_once(Context& ctx, store::Store& store, Workers& workers, AgentMetrics& 
   auto max_wait = parse_duration_arg("--max-wait", ctx.args().value("max-wait", "30s"));
   int exit_code = 0;
   std::int64_t registered = 0, refused = 0;
+  workers.reclassify();
   for (auto& h : workers.harvesters())
     if (!h->run_once(stop)) exit_code = 1;
   bool blocked = false;

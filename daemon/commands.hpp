@@ -11,6 +11,7 @@ int cmd_status(Context& ctx);
 int cmd_records(Context& ctx);
 int cmd_unclassified(Context& ctx);
 int cmd_classify(Context& ctx);
+int cmd_reclassify(Context& ctx);
 int cmd_quarantine(Context& ctx);
 int cmd_explain(Context& ctx);
 int cmd_report(Context& ctx);

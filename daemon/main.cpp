@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   static const std::map<std::string, int (*)(Context&)> commands = {
       {"run", cmd_run},           {"check-config", cmd_check_config}, {"status", cmd_status},
       {"records", cmd_records},   {"unclassified", cmd_unclassified}, {"classify", cmd_classify},
+      {"reclassify", cmd_reclassify},
       {"quarantine", cmd_quarantine}, {"explain", cmd_explain},       {"report", cmd_report},
       {"catalog", cmd_catalog},   {"plugins", cmd_plugins},           {"doctor", cmd_doctor},
   };

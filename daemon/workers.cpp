@@ -3,6 +3,9 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <map>
+
+#include <spdlog/spdlog.h>
 
 #include "context.hpp"
 #include "util/log.hpp"
@@ -66,8 +69,39 @@ void try_blueprint(const Blueprint& blueprint, const core::PluginRegistry& plugi
   }
 }
 
+core::EmitterContext emitter_context(const Blueprint& blueprint, const core::SourceSection& s, store::Store& store) {
+  const core::Config& cfg = *blueprint.config;
+  return core::EmitterContext{cfg.agent.institution, cfg.agent.program, s.name, s.plugin, blueprint.catalog.get(),
+                              blueprint.rules.get(), &store, s.role};
+}
+
+core::ReclassifyReport reclassify_backlog(const Blueprint& blueprint, store::Store& store,
+                                          const core::ReclassifyOptions& options) {
+  std::map<std::string, core::EmitterContext> contexts;
+  for (const auto& s : blueprint.config->sources) contexts.emplace(s.name, emitter_context(blueprint, s, store));
+  return core::reclassify(
+      store,
+      [&](const std::string& source) -> const core::EmitterContext* {
+        auto it = contexts.find(source);
+        return it == contexts.end() ? nullptr : &it->second;
+      },
+      options);
+}
+
+std::string summarize(const core::ReclassifyReport& r) {
+  if (r.changes.empty() && r.refreshed == 0 && r.conflicts == 0) return {};
+  std::size_t reread = 0;
+  for (const auto& c : r.changes) reread += c.reread ? 1 : 0;
+  std::string text = "reclassify: " + std::to_string(r.changes.size() - reread) + " of " +
+                     std::to_string(r.examined) + " unclassified or held record(s) changed by today's rules";
+  if (reread) text += ", " + std::to_string(reread) + " to be re-read by their source";
+  if (r.refreshed) text += ", " + std::to_string(r.refreshed) + " explanation(s) brought up to date";
+  if (r.conflicts) text += ", " + std::to_string(r.conflicts) + " changed meanwhile (left for the next run)";
+  return text;
+}
+
 Workers::Workers(Blueprint blueprint, const core::PluginRegistry& plugins, store::Store& store)
-    : blueprint_(std::move(blueprint)) {
+    : blueprint_(std::move(blueprint)), store_(store) {
   const core::Config& cfg = *blueprint_.config;
   for (const auto& s : cfg.sources) {
     if (!s.enabled) continue;
@@ -81,9 +115,7 @@ Workers::Workers(Blueprint blueprint, const core::PluginRegistry& plugins, store
     } catch (const std::exception& e) {
       throw ConfigFailure(util::source_message(s.name, e.what()));
     }
-    core::EmitterContext ec{cfg.agent.institution, cfg.agent.program, s.name, s.plugin, blueprint_.catalog.get(),
-                            blueprint_.rules.get(), &store, s.role};
-    auto h = std::make_unique<core::Harvester>(s, std::move(source), ec);
+    auto h = std::make_unique<core::Harvester>(s, std::move(source), emitter_context(blueprint_, s, store));
     h->state_dir = cfg.agent.state_dir;
     h->min_free_space = cfg.agent.min_free_space;
     harvesters_.push_back(std::move(h));
@@ -100,7 +132,22 @@ Workers::Workers(Blueprint blueprint, const core::PluginRegistry& plugins, store
 
 Workers::~Workers() { stop(); }
 
+void Workers::reclassify() {
+  // A corrected rule applies to the backlog at once, not only to items
+  // harvested from now on. A failure here must not keep the sources from
+  // starting: it is logged, and the next start or reload tries again.
+  try {
+    auto report = reclassify_backlog(blueprint_, store_, {});
+    for (const auto& c : report.changes) spdlog::info("reclassify: {}", core::describe(c));
+    if (auto text = summarize(report); !text.empty()) spdlog::info("{}", text);
+    if (syncer_ && !report.changes.empty()) syncer_->notify();
+  } catch (const std::exception& e) {
+    spdlog::error("reclassify: {}; the backlog keeps its classification until the next start or reload", e.what());
+  }
+}
+
 void Workers::start() {
+  reclassify();
   for (auto& h : harvesters_)
     threads_.emplace_back([h = h.get(), stop = stop_.get_token()] { h->run_forever(stop); });
   if (syncer_) threads_.emplace_back([s = syncer_.get(), stop = stop_.get_token()] { s->run_forever(stop); });

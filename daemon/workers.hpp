@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "model/catalog.hpp"
 #include "pipeline/harvester.hpp"
+#include "pipeline/reclassify.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "rules/rules.hpp"
 #include "store/store.hpp"
@@ -36,6 +37,20 @@ Blueprint make_blueprint(core::Config config, std::shared_ptr<const model::Catal
 // before it stops anything. Throws ConfigFailure naming the source.
 void try_blueprint(const Blueprint& blueprint, const core::PluginRegistry& plugins, store::Store& store);
 
+// How the pipeline is set up for a source of the blueprint: what a
+// harvester of it would use.
+core::EmitterContext emitter_context(const Blueprint& blueprint, const core::SourceSection& source,
+                                     store::Store& store);
+
+// Applies the blueprint's rules and catalog to the unclassified and held
+// records (pipeline/reclassify.hpp). `run` does it before its sources start
+// and after a reload, `reclassify` on demand; the outcome is logged.
+core::ReclassifyReport reclassify_backlog(const Blueprint& blueprint, store::Store& store,
+                                          const core::ReclassifyOptions& options);
+
+// The log's summary of a reclassification, or "" when nothing changed.
+std::string summarize(const core::ReclassifyReport& report);
+
 class Workers {
  public:
   // Empties each enabled source's work directory, creates the sources and
@@ -47,7 +62,8 @@ class Workers {
   Workers(const Workers&) = delete;
   Workers& operator=(const Workers&) = delete;
 
-  // One thread per harvester and one for the syncer.
+  // Reclassifies the backlog with this set's rules (reclassify_backlog),
+  // then starts one thread per harvester and one for the syncer.
   void start();
   // Asks every thread to stop and joins them. Bounded: harvesters return
   // between items, and the syncer abandons a transfer about a second after
@@ -58,9 +74,12 @@ class Workers {
   const core::Config& config() const { return *blueprint_.config; }
   const std::vector<std::unique_ptr<core::Harvester>>& harvesters() const { return harvesters_; }
   core::Syncer* syncer() const { return syncer_.get(); }
+  // What start() does first; `run --once` calls it before its pass.
+  void reclassify();
 
  private:
   Blueprint blueprint_;
+  store::Store& store_;
   std::vector<std::unique_ptr<core::Harvester>> harvesters_;
   std::unique_ptr<core::Syncer> syncer_;
   std::stop_source stop_;

@@ -1,10 +1,10 @@
+#include "sseccoe/sdk/regex.hpp"
 #include "config.hpp"
 
 #include <unistd.h>
 
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <set>
 
 #include <toml++/toml.h>
@@ -21,8 +21,8 @@ ConfigError::ConfigError(const std::string& f, int l, const std::string& o, cons
       line(l) {}
 
 bool valid_institution_id(const std::string& id) {
-  static const std::regex re("[A-Z][A-Z0-9-]{1,19}");
-  return std::regex_match(id, re);
+  static const sdk::Regex re = sdk::Regex::compile("[A-Z][A-Z0-9-]{1,19}", false);
+  return re.full_match(id);
 }
 
 std::string default_catalog_dir() {
@@ -89,13 +89,13 @@ std::string resolve(const std::string& base_dir, const std::string& p) {
 
 void parse_listen(Section& s, RegistryConfig& cfg, const std::string& listen) {
   // "host:port" or "[v6 address]:port".
-  static const std::regex re(R"(^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$)");
-  std::smatch m;
-  if (!std::regex_match(listen, m, re))
+  static const sdk::Regex shape = sdk::Regex::compile(R"((\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5})", false);
+  if (!shape.full_match(listen))
     s.fail(s.node("listen"), "listen", "must be \"HOST:PORT\" (e.g. \"127.0.0.1:8080\"; port 0 picks a free port)");
-  long port = std::stol(m[2].str());
+  const std::size_t colon = listen.rfind(':');
+  long port = std::stol(listen.substr(colon + 1));
   if (port > 65535) s.fail(s.node("listen"), "listen", "the port must be 0..65535");
-  std::string host = m[1].str();
+  std::string host = listen.substr(0, colon);
   if (host.front() == '[') host = host.substr(1, host.size() - 2);
   cfg.host = host;
   cfg.port = static_cast<std::uint16_t>(port);

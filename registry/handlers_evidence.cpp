@@ -5,8 +5,8 @@
 
 #include <charconv>
 #include <ctime>
-#include <regex>
 
+#include "sseccoe/sdk/regex.hpp"
 #include "handlers.hpp"
 #include "http_io.hpp"
 #include "model/record.hpp"
@@ -18,13 +18,13 @@ namespace sseccoe::registry {
 using nlohmann::json;
 
 bool is_record_id(const std::string& id) {
-  static const std::regex re("ev-[0-9a-f]{32}");
-  return std::regex_match(id, re);
+  static const sdk::Regex re = sdk::Regex::compile("ev-[0-9a-f]{32}", false);
+  return re.full_match(id);
 }
 
 bool is_program_name(const std::string& program) {
-  static const std::regex re("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  return std::regex_match(program, re);
+  static const sdk::Regex re = sdk::Regex::compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}", false);
+  return re.full_match(program);
 }
 
 std::string now_rfc3339() {

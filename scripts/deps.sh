@@ -14,7 +14,7 @@ APT_PACKAGES=(
   libpoco-dev libcurl4-gnutls-dev libssl-dev nlohmann-json3-dev libspdlog-dev
   libgtest-dev libgmock-dev libtomlplusplus-dev libsqlite3-dev libpq-dev
   libmagic-dev libsystemd-dev libutf8proc-dev
-  libgmime-3.0-dev libpango1.0-dev libcairo2-dev libuchardet-dev
+  libgmime-3.0-dev libpango1.0-dev libcairo2-dev libuchardet-dev libre2-dev libytnef0-dev ytnef-tools
   dovecot-imapd isync postgresql fonts-dejavu-core
   sqlite3 openssl python3 nodejs npm procps util-linux poppler-utils wrk
 )

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <regex>
 
+#include "sseccoe/sdk/regex.hpp"
 #include "config/files_check.hpp"
 #include "config/schema.hpp"
 #include "config/sections.hpp"
@@ -32,8 +32,8 @@ std::string zoneinfo_dir() {
 }
 
 void check_timezone(const std::string& tz, const Location& where, Diagnostics& diag) {
-  static const std::regex shape("[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*");
-  if (!std::regex_match(tz, shape)) {
+  static const sdk::Regex shape = sdk::Regex::compile("[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*", false);
+  if (!shape.full_match(tz)) {
     diag.error(where, "agent.timezone",
                "is not a time zone name: write an IANA name such as \"America/Mexico_City\", or remove the "
                "key to use the machine's");
@@ -117,17 +117,17 @@ void validate_agent(const TopLevel& top, const std::string& main_file, const Loa
 
   if (values.has("institution")) {
     out.institution = values.str("institution");
-    static const std::regex code("[A-Z0-9]{1,32}");
-    if (!std::regex_match(out.institution, code)) {
+    static const sdk::Regex code = sdk::Regex::compile("[A-Z0-9]{1,32}", false);
+    if (!code.full_match(out.institution)) {
       std::string message = "must be the institution's code in upper-case letters and digits, e.g. \"INM\"";
-      if (std::regex_match(upper(out.institution), code)) message += ": write " + quoted(upper(out.institution));
+      if (code.full_match(upper(out.institution))) message += ": write " + quoted(upper(out.institution));
       diag.error(at(where, "institution", top.agent_where), "agent.institution", message);
     }
   }
   if (values.has("program")) {
     out.program = values.str("program");
-    static const std::regex name("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    if (!std::regex_match(out.program, name))
+    static const sdk::Regex name = sdk::Regex::compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}", false);
+    if (!name.full_match(out.program))
       diag.error(at(where, "program", top.agent_where), "agent.program",
                  "must be a program name of letters, digits, '.', '_' and '-', e.g. \"PAT-2021\"");
   }

@@ -2,10 +2,10 @@
 // (globs, regular expressions, templates) is compiled or checked here, so that
 // a rule that could never work is reported with its line at load time.
 #include <algorithm>
-#include <regex>
 
 #include "config/sections.hpp"
 #include "config/values.hpp"
+#include "sseccoe/sdk/regex.hpp"
 
 namespace sseccoe::core::config_detail {
 
@@ -76,23 +76,23 @@ void validate_match(const toml::node& node, const std::string& prefix, RuleSecti
                  "is longer than " + std::to_string(kMaxRegexLength) + " characters: simplify the expression");
       continue;
     }
-    try {
-      std::regex compiled(pattern, std::regex::ECMAScript);
-      (void)compiled;
+    const std::string problem = sdk::Regex::problem(pattern);
+    if (problem.empty()) {
       rule.regex[field] = pattern;
       if (near_glob)
         diag.warning(location_of(key), option,
                      "is read as a regular expression on metadata field '" + field + "': did you mean 'glob'?");
-    } catch (const std::regex_error& e) {
-      if (near_glob) {
-        diag.error(location_of(key), option, "unknown match key: did you mean 'glob'?");
-        continue;
-      }
-      diag.error(where, option,
-                 "invalid regular expression " + quoted(pattern) + " (" + e.what() +
-                     "): write an ECMAScript regular expression; escape a special character such as . ( [ with a "
-                     "backslash, doubled inside \"...\" (\"\\\\.pdf\") or single inside '...' ('\\.pdf')");
+      continue;
     }
+    if (near_glob) {
+      diag.error(location_of(key), option, "unknown match key: did you mean 'glob'?");
+      continue;
+    }
+    diag.error(where, option,
+               "invalid regular expression " + quoted(pattern) + " (" + problem +
+                   "): rules use RE2 syntax (like ECMAScript, without back-references or look-around); escape a "
+                   "special character such as . ( [ with a backslash, doubled inside \"...\" (\"\\\\.pdf\") or "
+                   "single inside '...' ('\\.pdf')");
   }
 }
 
@@ -104,11 +104,11 @@ void validate_attributes(const toml::node& node, const std::string& prefix, Rule
                "expected a table of strings, e.g. attributes = { curso = \"{meta.subject}\" }");
     return;
   }
-  static const std::regex name_shape("[a-z][a-z0-9_]{0,63}");
+  static const sdk::Regex name_shape = sdk::Regex::compile("[a-z][a-z0-9_]{0,63}", false);
   for (auto&& [key, value] : *table) {
     const std::string name(key.str());
     const std::string option = prefix + ".attributes." + name;
-    if (!std::regex_match(name, name_shape))
+    if (!name_shape.full_match(name))
       diag.error(location_of(key), option, "attribute names are lower-case letters, digits and '_', e.g. curso");
     const auto* s = value.as_string();
     if (s == nullptr) {
@@ -148,8 +148,8 @@ void validate_rules(const TopLevel& top, const std::vector<SourceSection>& sourc
   std::vector<std::string> source_names;
   for (const auto& s : sources)
     if (!s.name.empty()) source_names.push_back(s.name);
-  static const std::regex kind_shape("[a-z][a-z0-9_]{0,63}");
-  static const std::regex activity_shape("[0-9]{1,3}(\\.[0-9]{1,3}){0,5}");
+  static const sdk::Regex kind_shape = sdk::Regex::compile("[a-z][a-z0-9_]{0,63}", false);
+  static const sdk::Regex activity_shape = sdk::Regex::compile("[0-9]{1,3}(\\.[0-9]{1,3}){0,5}", false);
 
   int index = 0;
   for (const toml::table* table : top.rules) {
@@ -179,7 +179,7 @@ void validate_rules(const TopLevel& top, const std::vector<SourceSection>& sourc
     if (const std::string* kind = string_value(entries, "kind", prefix + ".kind", diag)) {
       const Location where = location_of(*find_entry(entries, "kind")->node);
       rule.kind = *kind;
-      if (!std::regex_match(*kind, kind_shape))
+      if (!kind_shape.full_match(*kind))
         diag.error(where, prefix + ".kind", "must be an evidence kind in lower case, e.g. \"course_certificate\"");
       else
         check_membership(*kind, options.known_kinds, "evidence kind", where, prefix + ".kind", diag);
@@ -191,7 +191,7 @@ void validate_rules(const TopLevel& top, const std::vector<SourceSection>& sourc
     if (const std::string* activity = string_value(entries, "activity", prefix + ".activity", diag)) {
       const Location where = location_of(*find_entry(entries, "activity")->node);
       rule.activity = *activity;
-      if (!std::regex_match(*activity, activity_shape))
+      if (!activity_shape.full_match(*activity))
         diag.error(where, prefix + ".activity", "must be an activity key of the program, e.g. \"1.1.1\"");
       else
         check_membership(*activity, options.known_activities, "activity", where, prefix + ".activity", diag);
@@ -210,8 +210,8 @@ void validate_rules(const TopLevel& top, const std::vector<SourceSection>& sourc
       validate_attributes(*attributes->node, prefix, rule, diag);
     if (const Entry* files = find_entry(entries, "files")) validate_files(*files->node, prefix, rule, diag);
     if (const std::string* group = string_value(entries, "group_by", prefix + ".group_by", diag)) {
-      static const std::regex field_shape("[a-z][a-z0-9_]{0,63}");
-      if (!std::regex_match(*group, field_shape))
+      static const sdk::Regex field_shape = sdk::Regex::compile("[a-z][a-z0-9_]{0,63}", false);
+      if (!field_shape.full_match(*group))
         diag.error(location_of(*find_entry(entries, "group_by")->node), prefix + ".group_by",
                    "must name a metadata field in lower case, e.g. \"thread\"");
       else

@@ -1,8 +1,8 @@
 // [[source]]: the core's common keys, then the plugin's own option table.
 #include <algorithm>
 #include <map>
-#include <regex>
 
+#include "sseccoe/sdk/regex.hpp"
 #include "config/sections.hpp"
 #include "plugins/source_options.hpp"
 
@@ -11,8 +11,8 @@ namespace sseccoe::core::config_detail {
 namespace {
 
 bool valid_source_name(const std::string& name) {
-  static const std::regex pattern("[a-z0-9_-]{1,64}");
-  return std::regex_match(name, pattern);
+  static const sdk::Regex pattern = sdk::Regex::compile("[a-z0-9_-]{1,64}", false);
+  return pattern.full_match(name);
 }
 
 const sdk::Plugin* find_plugin(const std::vector<const sdk::Plugin*>& plugins, const std::string& name) {

@@ -4,6 +4,7 @@
 
 #include "model/sha256.hpp"
 #include "util/log.hpp"
+#include "pipeline/item_snapshot.hpp"
 #include "pipeline/normalize.hpp"
 #include "util/mask.hpp"
 
@@ -102,6 +103,8 @@ sdk::EmitResult StoreEmitter::emit(const sdk::Item& item, const std::optional<sd
   NormalizeInput in{ctx_, item, record_id, blobs, std::move(existing), &classification};
   store::Harvested h = normalize(in);
   h.digest = digest;
+  // What reclassify needs to judge the item again once IT corrects a rule.
+  if (h.status == "unclassified" || h.status == "held") h.snapshot = to_snapshot(item, blobs);
   auto outcome = store.commit_harvest(h, cursor);
   const char* verb = outcome == store::HarvestOutcome::New       ? "new"
                      : outcome == store::HarvestOutcome::Changed ? "revised"

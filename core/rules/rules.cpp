@@ -1,28 +1,24 @@
 #include "rules/rules.hpp"
 
 #include "sseccoe/sdk/glob.hpp"
+#include "util/mask.hpp"
 
 namespace sseccoe::core {
 
 namespace {
 
-// libstdc++'s std::regex matches by recursion, a stack frame or more for
-// every character a match attempt runs over, and searches in quadratic time:
-// ".*curso.*" against a 100 KB mail subject (anyone can send one) overflows
-// an 8 MiB stack and kills the agent. A metadata value is therefore searched
-// in its first kMaxSearched bytes, cut at a UTF-8 boundary: room for any
-// subject, address list or path a rule is written for. The trace says when a
-// value was cut.
-constexpr std::size_t kMaxSearched = 2048;
-
-bool search(const std::string& value, const std::regex& re, bool& cut) {
-  cut = value.size() > kMaxSearched;
-  if (!cut) return std::regex_search(value, re);
-  std::size_t n = kMaxSearched;
-  while (n > 0 && (static_cast<unsigned char>(value[n]) & 0xC0) == 0x80) --n;  // not inside a character
-  // '$' must not match where the value was cut.
-  return std::regex_search(value.begin(), value.begin() + static_cast<std::ptrdiff_t>(n), re,
-                           std::regex_constants::match_not_eol);
+// What `explain` shows of the value a pattern was tried on, so that IT sees
+// why "pr[aá]ctica" missed: personal data masked (a subject may carry a
+// CURP or an address), long values shortened at a character boundary.
+std::string quote_for_trace(const std::string& value) {
+  constexpr std::size_t kShown = 120;
+  std::string shown = util::mask_personal(value);
+  if (shown.size() > kShown) {
+    std::size_t n = kShown;
+    while (n > 0 && (static_cast<unsigned char>(shown[n]) & 0xC0) == 0x80) --n;
+    shown = shown.substr(0, n) + "... (" + std::to_string(value.size()) + " bytes)";
+  }
+  return "\"" + shown + "\"";
 }
 
 // Mail sources list attachment names one per line.
@@ -55,8 +51,9 @@ RuleSet::RuleSet(const std::vector<RuleSection>& rules) {
     Compiled c{&r, std::nullopt, std::nullopt, {}};
     if (!r.glob.empty()) c.glob = sdk::Glob::compile(r.glob, true);
     if (!r.attachment.empty()) c.attachment = sdk::Glob::compile(r.attachment, true);
-    for (const auto& [field, pattern] : r.regex)
-      c.regex.emplace_back(field, std::regex(pattern, std::regex::ECMAScript | std::regex::icase));
+    // Case-insensitive, as globs are: IT writes "constancia" for
+    // "CONSTANCIA DE ACREDITACIÓN"; "(?-i)" asks for exact case.
+    for (const auto& [field, pattern] : r.regex) c.regex.emplace_back(field, sdk::Regex::compile(pattern, true));
     rules_.push_back(std::move(c));
   }
 }
@@ -80,12 +77,9 @@ std::optional<Decision> RuleSet::classify(const std::string& source, const std::
           v.why = "the item has no '" + field + "'";
           break;
         }
-        bool cut = false;
-        if (!search(it->second, re, cut)) {
-          v.why = "'" + field + "' does not match /" + r.regex.at(field) + "/";
-          if (cut)
-            v.why += " (only its first " + std::to_string(kMaxSearched) + " of " + std::to_string(it->second.size()) +
-                     " bytes are searched)";
+        if (!re.search(it->second)) {
+          v.why = "'" + field + "' does not match /" + r.regex.at(field) + "/ (ignoring case): it is " +
+                  quote_for_trace(it->second);
           break;
         }
       }

@@ -1,12 +1,12 @@
 // Classification rules: [[rule]] tables in file order, first match wins.
 // A rule matches on the source, a glob over the natural key and regexes over
-// metadata fields. What no rule matches stays local as unclassified: the
+// metadata fields (RE2, sdk/regex.hpp: UTF-8 aware, case-insensitive,
+// linear in the value). What no rule matches stays local as unclassified: the
 // agent never sends evidence on a guess.
 #pragma once
 
 #include <map>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -14,6 +14,7 @@
 
 #include "config/config.hpp"
 #include "sseccoe/sdk/glob.hpp"
+#include "sseccoe/sdk/regex.hpp"
 
 namespace sseccoe::core {
 
@@ -56,7 +57,7 @@ class RuleSet {
     const RuleSection* rule;
     std::optional<sdk::Glob> glob;
     std::optional<sdk::Glob> attachment;
-    std::vector<std::pair<std::string, std::regex>> regex;
+    std::vector<std::pair<std::string, sdk::Regex>> regex;
   };
   std::vector<Compiled> rules_;
 };

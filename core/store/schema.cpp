@@ -110,6 +110,15 @@ CREATE TABLE person_records(
   source TEXT NOT NULL,
   PRIMARY KEY(person_id, record_id));
 )sql",
+    // 2 -> 3: what an item said when it was harvested (metadata, streams
+    // and their digests, people, date), kept while its record is
+    // unclassified or held, so that `reclassify` can apply corrected rules
+    // without the source offering the item again (an IMAP message behind
+    // its folder's cursor never is). Empty for items harvested before.
+    R"sql(
+ALTER TABLE items ADD COLUMN snapshot TEXT NOT NULL DEFAULT '';
+CREATE INDEX items_record ON items(record_id);
+)sql",
 };
 
 int current_version(Db& db) {

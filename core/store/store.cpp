@@ -125,7 +125,6 @@ void Store::flush_batch_if_due() {
 HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std::string>& cursor) {
   std::lock_guard lock(mu_);
   const std::string now = util::now_rfc3339();
-  const std::string body = model::to_json(h.record).dump();
   const std::string fingerprint = model::content_fingerprint(h.record);
   Transaction tx(*db_);
 
@@ -137,10 +136,10 @@ HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std
         .bind(4, now)
         .run();
 
-  db_->prepare("INSERT INTO items(source, natural_key, version, digest, record_id, locator, first_seen, last_seen) "
-               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
+  db_->prepare("INSERT INTO items(source, natural_key, version, digest, record_id, locator, first_seen, last_seen, "
+               "snapshot) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8) "
                "ON CONFLICT(source, natural_key) DO UPDATE SET version=excluded.version, digest=excluded.digest, "
-               "locator=excluded.locator, last_seen=excluded.last_seen, gone_at=NULL")
+               "locator=excluded.locator, last_seen=excluded.last_seen, gone_at=NULL, snapshot=excluded.snapshot")
       .bind(1, h.source)
       .bind(2, h.natural_key)
       .bind(3, h.version)
@@ -148,6 +147,7 @@ HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std
       .bind(5, h.record.id)
       .bind(6, h.locator)
       .bind(7, now)
+      .bind(8, h.snapshot)
       .run();
 
   auto existing = db_->prepare("SELECT fingerprint FROM records WHERE id=?1");
@@ -156,27 +156,7 @@ HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std
   if (existing.step())
     outcome = existing.text(0) == fingerprint ? HarvestOutcome::Unchanged : HarvestOutcome::Changed;
   if (outcome != HarvestOutcome::Unchanged)
-    // One statement for a new record (revision 1) and a revision (+1).
-    db_->prepare("INSERT INTO records(id, source, natural_key, revision, kind, activity, status, status_reason, "
-                 "classified_by, explain, body, fingerprint, created_at, updated_at) "
-                 "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) "
-                 "ON CONFLICT(id) DO UPDATE SET revision=revision+1, kind=excluded.kind, "
-                 "activity=excluded.activity, status=excluded.status, status_reason=excluded.status_reason, "
-                 "classified_by=excluded.classified_by, explain=excluded.explain, body=excluded.body, "
-                 "fingerprint=excluded.fingerprint, updated_at=excluded.updated_at")
-        .bind(1, h.record.id)
-        .bind(2, h.source)
-        .bind(3, h.natural_key)
-        .bind(4, h.record.kind)
-        .bind(5, h.record.activity)
-        .bind(6, h.status)
-        .bind(7, h.status_reason)
-        .bind(8, h.classified_by)
-        .bind(9, h.explain)
-        .bind(10, body)
-        .bind(11, fingerprint)
-        .bind(12, now)
-        .run();
+    upsert_record(h, now);
   if (outcome != HarvestOutcome::Unchanged) {
     if (h.status == "pending")
       enqueue(h.record.id);
@@ -196,6 +176,30 @@ HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std
   tx.commit();
   flush_batch_if_due();
   return outcome;
+}
+
+void Store::upsert_record(const Harvested& h, const std::string& now) {
+  // One statement for a new record (revision 1) and a revision (+1).
+  db_->prepare("INSERT INTO records(id, source, natural_key, revision, kind, activity, status, status_reason, "
+               "classified_by, explain, body, fingerprint, created_at, updated_at) "
+               "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) "
+               "ON CONFLICT(id) DO UPDATE SET revision=revision+1, kind=excluded.kind, "
+               "activity=excluded.activity, status=excluded.status, status_reason=excluded.status_reason, "
+               "classified_by=excluded.classified_by, explain=excluded.explain, body=excluded.body, "
+               "fingerprint=excluded.fingerprint, updated_at=excluded.updated_at")
+      .bind(1, h.record.id)
+      .bind(2, h.source)
+      .bind(3, h.natural_key)
+      .bind(4, h.record.kind)
+      .bind(5, h.record.activity)
+      .bind(6, h.status)
+      .bind(7, h.status_reason)
+      .bind(8, h.classified_by)
+      .bind(9, h.explain)
+      .bind(10, model::to_json(h.record).dump())
+      .bind(11, model::content_fingerprint(h.record))
+      .bind(12, now)
+      .run();
 }
 
 std::optional<std::string> Store::cursor(const std::string& source) {

@@ -35,6 +35,14 @@ struct Harvested {
   std::string classified_by;   // "rule[2] agent.toml:31" or "" (unclassified)
   std::string explain;         // JSON: how the rules decided
   std::vector<BlobInfo> blobs;
+  // The item as harvested (pipeline/item_snapshot.hpp), kept for
+  // `reclassify`; empty when the record needs none (it will be sent).
+  std::string snapshot;
+};
+
+// An item of a record with what `reclassify` needs to judge it again.
+struct StoredItem {
+  std::string source, natural_key, version, digest, record_id, snapshot;
 };
 
 struct StoredRecord {
@@ -122,6 +130,24 @@ class Store {
   std::string classify(const std::string& id, const std::string& activity, const std::string& kind,
                        const std::string& body, const std::string& status, const std::string& reason,
                        const std::string& actor);
+  // --- reclassification (pipeline/reclassify.hpp) ---
+  // The items whose record is `record_id` (several for a grouped record).
+  std::vector<StoredItem> items_of_record(const std::string& record_id);
+  // Applies a new classification to a record that was unclassified or held
+  // and never registered, in one transaction: the record's new body, status
+  // and explanation (a revision when the body changed), the outbox, and an
+  // audit row. When the item now belongs to another record (a rule's
+  // group_by), `previous_record_id` is retired (it was never sent) and the
+  // item points to the new one. Returns false, changing nothing, when the
+  // previous record was registered or queued in the meantime (the daemon
+  // harvesting while an operator runs `reclassify`).
+  bool apply_reclassification(const Harvested& h, const std::string& previous_record_id, const std::string& actor,
+                              const std::string& detail);
+  // Forgets an item's version and digest, so that its source reads it again
+  // in full on its next pass (a stream the new kind needs was never read).
+  void mark_for_reread(const std::string& source, const std::string& key, const std::string& actor,
+                       const std::string& why);
+
   std::vector<QuarantineEntry> quarantine();
   std::optional<QuarantineEntry> quarantine_entry(std::int64_t id);
   bool quarantine_retry(std::int64_t id, const std::string& actor);
@@ -149,6 +175,8 @@ class Store {
   void flush_batch_if_due();  // with mu_ held
   // Inside commit_harvest's transaction.
   void register_people(const Harvested& h, const std::string& now);
+  // Inside a transaction: inserts record h or makes it its next revision.
+  void upsert_record(const Harvested& h, const std::string& now);
 
   std::string state_dir_;
   std::unique_ptr<Db> db_;

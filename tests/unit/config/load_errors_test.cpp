@@ -173,6 +173,35 @@ TEST_F(ConfigTest, BadRegexIsReportedAtLoadTimeWithItsLocation) {
   EXPECT_THAT(e->message, HasSubstr("invalid regular expression \"(Constancia\""));
 }
 
+// Rules as a Spanish-speaking IT person writes them: accented classes,
+// inline flags and letters outside ASCII are all accepted (RE2), where
+// std::regex refused "(?i)".
+TEST_F(ConfigTest, SpanishRegexesAreAccepted) {
+  for (const char* pattern : {"pr[aá]cticas?", "(?i)capacitaci[oó]n", "PRÁCTICA", "compañ[ií]a", "(?-i)Ñandú",
+                              "^Constancia\\\\s+de\\\\s+\\\\w+", "\\\\p{L}+"}) {
+    const auto r = load(with(valid_text(), "subject = \"^Constancia\"", std::string("subject = \"") + pattern + "\""));
+    EXPECT_TRUE(r.ok()) << pattern << "\n" << dump(r);
+    ASSERT_EQ(r.config.rules.size(), 1u);
+  }
+}
+
+TEST_F(ConfigTest, WhatRe2CannotDoIsReportedWithTheReason) {
+  struct Case {
+    const char* pattern;
+    const char* says;
+  };
+  for (const Case& c : {Case{"(a)\\\\1", "invalid escape sequence"}, Case{"constancia(?=s)", "invalid perl operator"},
+                        Case{"[z-a]", "invalid character class range"}, Case{"a{2,1}", "invalid repetition size"},
+                        Case{"x{1001}", "invalid repetition size"}}) {
+    const auto r = load(with(valid_text(), "subject = \"^Constancia\"", std::string("subject = \"") + c.pattern + "\""));
+    const auto* e = error_for(r, "rule[1].match.subject");
+    ASSERT_NE(e, nullptr) << c.pattern << "\n" << dump(r);
+    EXPECT_EQ(e->where.line, 20);
+    EXPECT_THAT(e->message, HasSubstr(c.says)) << c.pattern;
+    EXPECT_THAT(e->message, HasSubstr("RE2 syntax"));
+  }
+}
+
 TEST_F(ConfigTest, BadGlobAndTemplateAreReported) {
   std::string text = with(valid_text(), "glob = \"**/*.pdf\"", "glob = \"**/[a-z.pdf\"");
   text = with(text, "\"Constancia {stem}\"", "\"Constancia {stem\"");

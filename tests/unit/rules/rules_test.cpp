@@ -110,8 +110,47 @@ TEST(Rules, RegexSearchesMetadataCaseInsensitively) {
   std::vector<RuleVerdict> trace;
   EXPECT_FALSE(set.classify("buzon", "<a@b>", Meta{{"subject", "Reunión ordinaria"}}, &trace));
   ASSERT_EQ(trace.size(), 1u);
-  EXPECT_EQ(trace[0].why, "'subject' does not match /constancia/");
+  EXPECT_EQ(trace[0].why, "'subject' does not match /constancia/ (ignoring case): it is \"Reunión ordinaria\"");
 }
+
+// What a Spanish-speaking IT person writes (issue: "Rules and dates as IT
+// writes them"): std::regex matched bytes, so each of these failed.
+struct SpanishCase {
+  const char* pattern;
+  const char* subject;
+  bool matches;
+};
+
+class RulesSpanish : public ::testing::TestWithParam<SpanishCase> {};
+
+TEST_P(RulesSpanish, SubjectAsWritten) {
+  auto r = rule(1, "", "5.2.1", "email_dispatch");
+  r.regex = {{"subject", GetParam().pattern}};
+  const std::vector<RuleSection> rules{r};
+  RuleSet set(rules);
+  EXPECT_EQ(set.classify("buzon", "<a@b>", Meta{{"subject", GetParam().subject}}).has_value(), GetParam().matches)
+      << "/" << GetParam().pattern << "/ on \"" << GetParam().subject << "\"";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, RulesSpanish,
+    ::testing::Values(SpanishCase{"pr[aá]cticas?", "Buenas prácticas", true},
+                      SpanishCase{"capacitaci[oó]n", "Constancia de capacitación", true},
+                      SpanishCase{"PRÁCTICA", "Reporte de buena práctica", true},
+                      SpanishCase{"práctica", "REPORTE DE BUENA PRÁCTICA", true},
+                      SpanishCase{"(?i)constancia", "CONSTANCIA", true},
+                      SpanishCase{"(?-i)Constancia", "CONSTANCIA", false},
+                      SpanishCase{"(?-i)Constancia", "Constancia", true},
+                      SpanishCase{"compañía", "COMPAÑÍA DE TEATRO", true},
+                      SpanishCase{"AÑO", "año 2021", true},
+                      SpanishCase{"^.tica$", "Ética", true},           // '.' is one letter, not one byte
+                      SpanishCase{"^..tica$", "Ética", false},
+                      SpanishCase{"^[^x]tica$", "ética", true},
+                      SpanishCase{"\\bprácticas\\b", "las prácticas.", true},
+                      SpanishCase{"pr[aá]ctica", "Pra\u0301ctica (written on a Mac, NFD)", true},
+                      SpanishCase{"Práctica", "PRA\u0301CTICA", true},
+                      SpanishCase{"difusi[oó]n", "Difusion sin acento", true},
+                      SpanishCase{"difusión", "Difusion sin acento", false}));
 
 TEST(Rules, RegexAnchorsAreHonoured) {
   auto r = rule(1, "", "5.2.1", "email_dispatch");

@@ -1,0 +1,105 @@
+// Store: applying corrected rules to records that were never sent
+// (pipeline/reclassify.hpp decides; this file only writes).
+#include "store/store.hpp"
+#include "util/time.hpp"
+
+namespace sseccoe::store {
+
+std::vector<StoredItem> Store::items_of_record(const std::string& record_id) {
+  std::lock_guard lock(mu_);
+  std::vector<StoredItem> out;
+  auto st = db_->prepare(
+      "SELECT source, natural_key, version, digest, record_id, snapshot FROM items WHERE record_id=?1 "
+      "ORDER BY first_seen, natural_key");
+  st.bind(1, record_id);
+  while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
+  return out;
+}
+
+bool Store::apply_reclassification(const Harvested& h, const std::string& previous_record_id,
+                                   const std::string& actor, const std::string& detail) {
+  std::lock_guard lock(mu_);
+  const std::string now = util::now_rfc3339();
+  Transaction tx(*db_);
+  // Re-read under the lock: only a record that is still unclassified or
+  // held, and was never registered, may change this way.
+  auto prev = db_->prepare("SELECT status, coalesce(folio,'') FROM records WHERE id=?1");
+  prev.bind(1, previous_record_id);
+  if (!prev.step()) return false;
+  const std::string prev_status = prev.text(0);
+  if ((prev_status != "unclassified" && prev_status != "held") || !prev.text(1).empty()) return false;
+
+  if (h.record.id != previous_record_id) {
+    db_->prepare("UPDATE items SET record_id=?3 WHERE source=?1 AND natural_key=?2")
+        .bind(1, h.source)
+        .bind(2, h.natural_key)
+        .bind(3, h.record.id)
+        .run();
+    auto others = db_->prepare("SELECT count(*) FROM items WHERE record_id=?1");
+    others.bind(1, previous_record_id);
+    others.step();
+    if (others.integer(0) == 0) {
+      // Nobody points to the old record any more, and it never left the
+      // machine: it goes, so that the item is not counted twice locally.
+      db_->prepare("DELETE FROM outbox WHERE record_id=?1").bind(1, previous_record_id).run();
+      db_->prepare("DELETE FROM person_records WHERE record_id=?1").bind(1, previous_record_id).run();
+      db_->prepare("DELETE FROM records WHERE id=?1").bind(1, previous_record_id).run();
+    }
+  }
+
+  auto current = db_->prepare("SELECT fingerprint FROM records WHERE id=?1");
+  current.bind(1, h.record.id);
+  const bool exists = current.step();
+  if (!exists || current.text(0) != model::content_fingerprint(h.record)) {
+    upsert_record(h, now);
+  } else {
+    // Same body (a catalog fix releasing a held record): status and
+    // explanation only, no new revision.
+    db_->prepare("UPDATE records SET status=?2, status_reason=?3, classified_by=?4, explain=?5, updated_at=?6 "
+                 "WHERE id=?1")
+        .bind(1, h.record.id)
+        .bind(2, h.status)
+        .bind(3, h.status_reason)
+        .bind(4, h.classified_by)
+        .bind(5, h.explain)
+        .bind(6, now)
+        .run();
+  }
+  db_->prepare("UPDATE items SET snapshot=?3 WHERE source=?1 AND natural_key=?2")
+      .bind(1, h.source)
+      .bind(2, h.natural_key)
+      .bind(3, h.snapshot)
+      .run();
+  if (h.status == "pending")
+    enqueue(h.record.id);
+  else
+    db_->prepare("DELETE FROM outbox WHERE record_id=?1").bind(1, h.record.id).run();
+  db_->prepare("INSERT INTO audit(at, actor, action, target, detail) VALUES(?1, ?2, 'record.reclassified', ?3, ?4)")
+      .bind(1, now)
+      .bind(2, actor)
+      .bind(3, h.record.id)
+      .bind(4, detail)
+      .run();
+  register_people(h, now);
+  tx.commit();
+  return true;
+}
+
+void Store::mark_for_reread(const std::string& source, const std::string& key, const std::string& actor,
+                            const std::string& why) {
+  std::lock_guard lock(mu_);
+  Transaction tx(*db_);
+  db_->prepare("UPDATE items SET version='', digest='' WHERE source=?1 AND natural_key=?2")
+      .bind(1, source)
+      .bind(2, key)
+      .run();
+  db_->prepare("INSERT INTO audit(at, actor, action, target, detail) VALUES(?1, ?2, 'item.reread', ?3, ?4)")
+      .bind(1, util::now_rfc3339())
+      .bind(2, actor)
+      .bind(3, source + ":" + key)
+      .bind(4, why)
+      .run();
+  tx.commit();
+}
+
+}  // namespace sseccoe::store
