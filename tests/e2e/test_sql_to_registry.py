@@ -230,6 +230,42 @@ class SqlToRegistry(unittest.TestCase):
         self.assertEqual(fixed.code, 0, fixed)
         self.assertEqual(fixed.json()["registered"], 3, fixed)
 
+    def test_a_view_without_a_date_column_is_dated_by_the_query_and_held_for_the_window(self):
+        """A committee roster in a view with no date column: its rows take the
+        query's date (the server's current_date), occurred_on_from
+        "export:query_time". Today is outside 4.1.1's 2021 window, so they are
+        held for the window, not for a missing date; a second pass (the
+        query's date the same or later) revises nothing."""
+        _pg.psql("CREATE VIEW rh.v_directorio AS SELECT num_empleado, nombre, area, actualizado FROM rh.cartas;"
+                 "GRANT SELECT ON rh.v_directorio TO lector;", db=self.db)
+        source = (f"\n[[source]]\nname = \"directorio\"\nplugin = \"sql\"\ndsn_file = {toml_str(self.dsn_file)}\n"
+                  "query = \"SELECT * FROM rh.v_directorio\"\nkey = [\"employee_id\"]\n"
+                  "columns = { employee_id = \"num_empleado\", name = \"nombre\", area = \"area\" }\n"
+                  "\n[[rule]]\nsource = \"directorio\"\nkind = \"committee_roster\"\nactivity = \"4.1.1\"\n")
+        self.configure(source)
+        a = self.agent
+        before = _pg.psql("SELECT current_date", db=self.db).strip()
+        first = a.run("run", "--once", "--json")
+        after = _pg.psql("SELECT current_date", db=self.db).strip()
+        self.assertEqual(first.code, 0, first)
+        self.assertEqual(first.json()["registered"], 0, first)
+        self.assertEqual(first.json()["sources"]["directorio"]["new"], 3, first)
+        records = a.records()
+        self.assertEqual(sorted(r["key"] for r in records), ["row:E001", "row:E002", "row:E003"])
+        for r in records:
+            self.assertEqual((r["status"], r["activity"], r["kind"]), ("held", "4.1.1", "committee_roster"), r)
+            self.assertIn("outside activity 4.1.1's window 2021-02-15..2021-11-05", r["reason"])
+            self.assertNotIn("carries no date", r["reason"])
+            shown = a.run("records", "show", r["id"], "--json", check=True).json()
+            self.assertIn(shown["record"]["occurred_on"], {before, after}, shown)
+            self.assertEqual(shown["record"]["attributes"]["occurred_on_from"], "export:query_time", shown)
+
+        second = a.run("run", "--once", "--json")
+        self.assertEqual(second.code, 0, second)
+        self.assertEqual(second.json()["sources"]["directorio"]["unchanged"], 3, second)
+        self.assertEqual(second.json()["sources"]["directorio"]["revised"], 0, second)
+        self.assertTrue(all(r["revision"] == 1 for r in a.records()))
+
     def test_check_config_reports_what_only_the_plugin_knows_without_connecting(self):
         source = sql_source("cartas", self.dsn_file).replace('"SELECT * FROM rh.v_cartas"',
                                                              '"DELETE FROM rh.cartas"')
@@ -478,6 +514,48 @@ class SqlReader(unittest.TestCase):
         self.assertIn("full pass (full_every elapsed)", full["logs"][-1])
         self.assertEqual(full["gone"], ["row:E003"])
         self.assertEqual(full["unchanged"], 2)
+
+    def test_rows_of_a_view_without_a_date_column_take_the_querys_date_on_incremental_passes_too(self):
+        db = new_database()
+        _pg.psql("CREATE VIEW rh.v_directorio AS SELECT num_empleado, nombre, area, actualizado FROM rh.cartas;"
+                 "GRANT SELECT ON rh.v_directorio TO lector;", db=db)
+        known = os.path.join(self.dir, "known.json")
+        columns = {"employee_id": "num_empleado", "name": "nombre", "area": "area"}
+        common = ["--updated-column", "actualizado", "--known", known, "--full-every-ms", "3600000"]
+        query = "SELECT * FROM rh.v_directorio"
+        today = {_pg.psql("SELECT current_date", db=db).strip()}
+        t0 = 1_700_000_000
+        first = harvest(self.dsn(db), query=query, columns=columns, extra=common + ["--now", str(t0)])
+        today.add(_pg.psql("SELECT current_date", db=db).strip())
+        self.assertTrue(first["ok"], first["error"])
+        self.assertIn("full pass (first pass)", first["logs"][-1])
+        self.assertEqual(len(first["items"]), 3)
+        for item in first["items"]:
+            self.assertIn(item["occurred_on"], today, item)
+            self.assertEqual(item["occurred_on_from"], "export:query_time", item)
+        versions = {i["key"]: i["version"] for i in first["items"]}
+
+        _pg.psql("UPDATE rh.cartas SET area = 'Auditoría', actualizado = clock_timestamp() "
+                 "WHERE num_empleado = 'E001'; UPDATE rh.cartas SET actualizado = clock_timestamp() "
+                 "WHERE num_empleado = 'E002';", db=db)
+        second = harvest(self.dsn(db), query=query, columns=columns,
+                         extra=common + ["--cursor", first["cursor"], "--now", str(t0 + 60)])
+        today.add(_pg.psql("SELECT current_date", db=db).strip())
+        self.assertTrue(second["ok"], second["error"])
+        self.assertIn("incremental pass", second["logs"][-1])
+        by_key = self.by_key(second)
+        # E003, the last row written before the cursor's instant, is read again
+        # (at-or-after the cursor), unchanged.
+        self.assertLessEqual({"row:E001", "row:E002"}, set(by_key))
+        self.assertLessEqual(set(by_key), {"row:E001", "row:E002", "row:E003"})
+        if "row:E003" in by_key:
+            self.assertEqual(by_key["row:E003"]["version"], versions["row:E003"])
+        for item in second["items"]:
+            self.assertIn(item["occurred_on"], today, "an incremental pass is dated by its query too")
+            self.assertEqual(item["occurred_on_from"], "export:query_time", item)
+        self.assertNotEqual(by_key["row:E001"]["version"], versions["row:E001"])
+        self.assertEqual(by_key["row:E002"]["version"], versions["row:E002"], "touched, same cells: unchanged")
+        self.assertEqual(second["changed"], 1)
 
     def test_a_pass_stopped_half_way_keeps_its_cursor_and_reports_nothing_gone(self):
         db = new_database()

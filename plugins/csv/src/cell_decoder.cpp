@@ -53,6 +53,23 @@ Encoding CellDecoder::decide(std::uint64_t record_offset) {
   return *encoding_;
 }
 
+bool CellDecoder::decode_around_nuls(std::string& cell, Encoding e) {
+  if (cell.find('\0') == std::string::npos) return false;
+  std::string out, piece;
+  std::size_t from = 0;
+  for (;;) {
+    const std::size_t nul = cell.find('\0', from);
+    piece.assign(cell, from, nul == std::string::npos ? std::string::npos : nul - from);
+    if (!piece.empty() && !decode_cell(piece, e, scratch_)) return false;
+    out += piece;
+    if (nul == std::string::npos) break;
+    out += '\0';
+    from = nul + 1;
+  }
+  cell.swap(out);
+  return true;
+}
+
 std::string CellDecoder::describe() const {
   if (!encoding_) return "ascii";
   return std::string(name_of(*encoding_)) + ", " + how_;
@@ -76,6 +93,10 @@ std::optional<std::string> CellDecoder::row(std::vector<std::string>& cells, std
     std::string& cell = cells[i];
     if (!has_non_ascii(cell) && cell.find('\0') == std::string::npos) continue;
     if (decode_cell(cell, e, scratch_)) continue;
+    // A NUL amid text: decoded around it and handed on, so that the
+    // harvest refuses it with every other control character (one reason,
+    // one warning per file with the first line and the count).
+    if (i < mapped_.size() && mapped_[i] && decode_around_nuls(cell, e)) continue;
     if (i >= mapped_.size() || !mapped_[i]) {
       decode_lossy(cell, e, scratch_);
       continue;

@@ -26,7 +26,9 @@ class CellDecoder {
 
   // A data row, decoded in place. Returns what is wrong when a mapped
   // column holds bytes that are not text in the file's encoding; such bytes
-  // in a column no field maps are shown as U+FFFD (never read anyway).
+  // in a column no field maps are shown as U+FFFD (never read anyway). A
+  // NUL in a mapped column whose other bytes are text is left in place: the
+  // TableHarvest refuses the row for it, as for any control character.
   std::optional<std::string> row(std::vector<std::string>& cells, std::uint64_t record_offset);
 
   // The encoding in use (nullopt while everything was ASCII), and how it
@@ -36,6 +38,9 @@ class CellDecoder {
 
  private:
   Encoding decide(std::uint64_t record_offset);
+  // `cell` decoded piece by piece between its NUL bytes, which stay; false
+  // (and `cell` unchanged) when it has no NUL or a piece is not text.
+  bool decode_around_nuls(std::string& cell, Encoding e);
 
   ByteSource& in_;
   std::optional<Encoding> encoding_;

@@ -26,7 +26,11 @@ std::string plural(std::uint64_t n, const char* one, const char* many) {
 
 }  // namespace
 
-CsvSource::CsvSource(CsvSettings settings) : s_(std::move(settings)), fingerprint_(settings_fingerprint(s_)) {}
+CsvSource::CsvSource(CsvSettings settings) : s_(std::move(settings)), fingerprint_(settings_fingerprint(s_)) {
+  // The header is the first line (there is no header_row option): a title
+  // taken as the header is named in the missing-column error.
+  s_.table.title_rows = sdk::table::TitleRows::FirstLine;
+}
 
 bool CsvSource::settled(const std::string& path, const std::string& version, std::int64_t mtime_ns,
                         Clock::time_point now, std::map<std::string, Pending>& still) {

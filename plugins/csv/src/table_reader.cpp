@@ -104,7 +104,7 @@ FileReport read_file(const CsvSettings& s, const FoundFile& file, sdk::table::Ta
     limits.max_row_bytes = s.max_row_size;
     RecordReader reader(src, start, delimiter, limits, first_line);
 
-    harvest.begin_table(file.table, locator, local_date(mtime));
+    harvest.begin_table(file.table, locator, local_date(mtime), "export:mtime");
     bool have_header = false;
     for (std::uint64_t n = 0;; ++n) {
       if ((n & 1023) == 0 && stop.stop_requested()) {

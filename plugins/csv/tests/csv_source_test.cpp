@@ -1,6 +1,9 @@
 // The csv source end to end in-process: real files, the real TableHarvest,
 // a fake emitter standing in for the core.
 #include <iconv.h>
+#include <sys/time.h>
+
+#include <ctime>
 
 #include <gtest/gtest.h>
 
@@ -483,6 +486,131 @@ TEST(CsvSource, StopReturnsTheCursorItWasGiven) {
   const sdk::Cursor from{"{\"v\":1}"};
   EXPECT_EQ(src.harvest(from, out, stop.get_token()).value, from.value);
   EXPECT_TRUE(out.emitted.empty());
+}
+
+// Sets a file's modification time to `unix` seconds.
+void set_mtime(const std::string& path, std::time_t unix) {
+  const struct timeval times[2] = {{unix, 0}, {unix, 0}};
+  ASSERT_EQ(::utimes(path.c_str(), times), 0) << path;
+}
+
+std::string local_day(std::time_t unix) {
+  std::tm tm{};
+  ::localtime_r(&unix, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+sdk::SourceConfig roster_config(const std::string& path) {
+  return testing::config_with(path, {{"employee_id", "No. Empleado"}, {"name", "Nombre"}, {"role", "Cargo"}},
+                              {"employee_id"});
+}
+
+// 2021-05-14 12:00 UTC: the same day in every Mexican time zone.
+constexpr std::time_t kMay2021 = 1621015200;
+
+TEST(CsvSource, ARosterWithoutADateColumnIsDatedByTheFilesMtime) {
+  TempDir t;
+  const std::string p = t.write("directorio.csv", lines({"No. Empleado;Nombre;Cargo", "1001;José Núñez;Presidente",
+                                                         "1002;María Peña;Secretaria"}));
+  set_mtime(p, kMay2021);
+  FakeEmitter out;
+  auto src = source_for(roster_config(p));
+  const sdk::Cursor first = src.harvest({}, out, {});
+  ASSERT_EQ(out.emitted.size(), 2u) << out.dump();
+  for (const auto& e : out.emitted) {
+    EXPECT_EQ(e.item.occurred_on, local_day(kMay2021));
+    EXPECT_EQ(e.item.occurred_on_from, "export:mtime");
+    EXPECT_EQ(e.outcome, sdk::EmitOutcome::New);
+  }
+
+  // Exported again the next day, the same cells: read again, nothing changed.
+  t.write("directorio.csv", lines({"No. Empleado;Nombre;Cargo", "1001;José Núñez;Presidente",
+                                   "1002;María Peña;Secretaria"}));
+  set_mtime(p, kMay2021 + 86400);
+  out.clear_pass();
+  src.harvest(first, out, {});
+  ASSERT_EQ(out.emitted.size(), 2u) << "a new mtime is read again: " << out.dump();
+  for (const auto& e : out.emitted) EXPECT_EQ(e.outcome, sdk::EmitOutcome::Unchanged) << e.item.natural_key;
+
+  // A training list with its date column keeps the column's dates.
+  const std::string q = t.write("capacitacion.csv", lines({kHeader, "1001;Ana;Ética;14/05/2021", "1002;Eva;Ética;"}));
+  FakeEmitter out2;
+  auto src2 = source_for(config_for(q));
+  src2.harvest({}, out2, {});
+  EXPECT_EQ(item(out2, "row:1001|Ética").occurred_on_from, "column:Fecha");
+  EXPECT_EQ(item(out2, "row:1002|Ética").occurred_on, "") << "an empty date cell is not the export's date";
+}
+
+TEST(CsvSource, ControlCharactersQuarantineTheirRowsWithOneWarningForTheFile) {
+  using namespace std::string_literals;
+  TempDir t;
+  std::string data = lines({kHeader, "1001;Ana;Ética;2021-05-14"});
+  data += "1002;J\0o\0s\0e\0;Ética;2021-05-14\n"s;   // line 3: UTF-16 read as 8-bit text
+  data += "1003;Luis;\x1A\x1A;2021-05-14\n";                          // line 4: a DOS end-of-file mark
+  data += "1004;Eva\tRuiz;Ética;2021-05-15\n";                        // line 5: a tab is text
+  data += "1005;Pe\xF1" "a\0;Ética;2021-05-14\n"s;   // line 6: junk that is no text at all
+  const std::string p = t.write("c.csv", data);
+  FakeEmitter out;
+  auto src = source_for(config_for(p));
+  src.harvest({}, out, {});
+  EXPECT_EQ(out.emitted_keys(), (std::set<std::string>{"row:1001|Ética", "row:1004|Ética"})) << out.dump();
+  ASSERT_EQ(out.quarantined.size(), 3u) << out.dump();
+  EXPECT_EQ(out.quarantined[0].key, "line:c.csv#3");
+  EXPECT_NE(out.quarantined[0].reason.find("line 3, column \"Nombre\": the cell holds the control character 0x00 "
+                                           "(NUL)"),
+            std::string::npos)
+      << out.quarantined[0].reason;
+  EXPECT_NE(out.quarantined[1].reason.find("line 4, column \"Curso\": the cell holds the control character 0x1A "
+                                           "(SUB)"),
+            std::string::npos)
+      << out.quarantined[1].reason;
+  EXPECT_EQ(out.quarantined[2].key, "line:c.csv#6");
+  EXPECT_NE(out.quarantined[2].reason.find("column \"Nombre\" holds"), std::string::npos) << out.quarantined[2].reason;
+  std::size_t warnings = 0;
+  for (const auto& [level, m] : out.logs) {
+    if (level != sdk::LogLevel::Warn || m.find("control characters") == std::string::npos) continue;
+    ++warnings;
+    EXPECT_NE(m.find("table 'c.csv': 2 rows hold control characters"), std::string::npos) << m;
+    EXPECT_NE(m.find("the first at line 3 (0x00 (NUL))"), std::string::npos) << m;
+  }
+  EXPECT_EQ(warnings, 1u) << out.dump();
+  const std::string text = out.dump();
+  EXPECT_EQ(text.find("J?o?s"), std::string::npos) << "the cell is never shown";
+  EXPECT_EQ(text.find('\0'), std::string::npos);
+  EXPECT_EQ(item(out, "row:1004|Ética").people.at(0).name, "Eva\tRuiz");
+}
+
+TEST(CsvSource, ControlCharactersInAColumnNoFieldMapsAreNeverRead) {
+  using namespace std::string_literals;
+  TempDir t;
+  const std::string p = t.write("c.csv", lines({"No. Empleado;Nombre;Curso;Fecha;Notas", "1001;Ana;Ética;2021-05-14;\x01\x02",
+                                                "1002;Eva;Ética;2021-05-14;a\0b"s}));
+  FakeEmitter out;
+  auto src = source_for(config_for(p));
+  src.harvest({}, out, {});
+  EXPECT_EQ(out.emitted.size(), 2u) << out.dump();
+  EXPECT_TRUE(out.quarantined.empty()) << out.dump();
+}
+
+TEST(CsvSource, ATitleLineTakenAsTheHeaderIsNamedAsSuch) {
+  TempDir t;
+  for (const std::string title : {"Directorio del Comité de Ética 2021", "Directorio del Comité de Ética 2021;;"}) {
+    const std::string p = t.write("directorio.csv", lines({title, "No. Empleado;Nombre;Cargo", "1001;Ana;Vocal"}));
+    FakeEmitter out;
+    auto src = source_for(roster_config(p));
+    src.harvest({}, out, {});
+    EXPECT_TRUE(out.emitted.empty());
+    ASSERT_EQ(out.quarantined.size(), 1u) << out.dump();
+    EXPECT_EQ(out.quarantined[0].key, "table:directorio.csv");
+    const std::string& why = out.quarantined[0].reason;
+    EXPECT_NE(why.find("row 1 looks like a title (one non-empty cell, \"Directorio del Comité de Ética 2021\"), not "
+                       "the column names: this plugin reads the column names from the first line (it has no "
+                       "header_row option), so remove the title line(s) from the export"),
+              std::string::npos)
+        << why;
+  }
 }
 
 }  // namespace

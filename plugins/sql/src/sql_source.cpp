@@ -148,7 +148,9 @@ sdk::Cursor SqlSource::harvest(const sdk::Cursor& from, sdk::Emitter& out, std::
                            plan.full ? std::nullopt : std::optional<std::string>(plan.lower_bound));
 
     sdk::table::TableHarvest table(s_.table, out);
-    table.begin_table(kTableName, session->locator(), snapshot_date(*session));
+    // Incremental passes too: a row of a view without a date column is dated
+    // by the query that read it (current_date of its snapshot).
+    table.begin_table(kTableName, session->locator(), snapshot_date(*session), "export:query_time");
     try {
       table.header(names_of(columns), 0);
     } catch (const sdk::table::TableError& e) {

@@ -5,7 +5,7 @@
 
 #include "errors.hpp"
 #include "opc.hpp"
-#include "sseccoe/sdk/utf8.hpp"
+#include "sseccoe/sdk/table.hpp"
 #include "text_util.hpp"
 #include "xml_parse.hpp"
 #include "zip_package.hpp"
@@ -58,10 +58,6 @@ std::string list_sheets(const Workbook& wb) {
   return out.empty() ? "(none)" : out;
 }
 
-std::string fold_name(std::string_view name) {
-  return sdk::utf8::is_valid(name) ? sdk::utf8::lower(name) : std::string(name);
-}
-
 }  // namespace
 
 Workbook read_workbook(ZipPackage& zip) {
@@ -107,12 +103,27 @@ Workbook read_workbook(ZipPackage& zip) {
 
 const SheetRef& find_sheet(const Workbook& wb, std::string_view spec) {
   const SheetRef* found = nullptr;
-  const std::string folded = fold_name(spec);
+  // The name as on the tab first; then without regard to case, accents and
+  // spaces, as headers are matched ("nomina" finds "Nómina"), unless that
+  // matches several tabs ("Nómina" and "NOMINA"), which only the exact name
+  // can tell apart.
   for (const auto& s : wb.sheets)
-    if (fold_name(s.name) == folded) {
+    if (s.name == spec) {
       found = &s;
       break;
     }
+  if (found == nullptr) {
+    const std::string folded = sdk::table::fold_header(spec);
+    std::vector<const SheetRef*> hits;
+    for (const auto& s : wb.sheets)
+      if (!folded.empty() && sdk::table::fold_header(s.name) == folded) hits.push_back(&s);
+    if (hits.size() > 1)
+      throw XlsxError("the option 'sheet' = " + quoted(spec) + " matches the sheets " + quoted(hits[0]->name) +
+                      " and " + quoted(hits[1]->name) +
+                      " (names are matched without regard to case and accents): write the name exactly as on its "
+                      "tab");
+    if (hits.size() == 1) found = hits[0];
+  }
   if (found == nullptr) {
     std::size_t index = 0;
     const auto [end, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), index);

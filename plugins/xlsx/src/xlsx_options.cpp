@@ -19,8 +19,8 @@ constexpr OptionSpec kOwnOptions[] = {
      "matched without regard to case; hidden files and Excel's ~$ lock files are skipped). Every file must hold "
      "the same columns"},
     {"sheet", OptionType::String, "\"1\"", false, false,
-     "The sheet to read: its name as on its tab (without regard to case), or its position as a string (\"1\" is "
-     "the first tab)"},
+     "The sheet to read: its name as on its tab (without regard to case, accents or spaces, as headers: "
+     "\"nomina\" finds \"Nómina\"), or its position as a string (\"1\" is the first tab)"},
     {"header_row", OptionType::Integer, "0", false, false,
      "The row number that holds the headers; 0 takes the first row with a value. Rows above it are ignored, and "
      "so are cells right of the header's last column. A merged range's value counts in its top-left cell only "

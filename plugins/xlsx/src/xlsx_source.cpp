@@ -48,7 +48,11 @@ ReaderLimits limits_of(const XlsxSettings& s) {
 }  // namespace
 
 XlsxSource::XlsxSource(XlsxSettings settings, sdk::table::Settings table)
-    : s_(std::move(settings)), table_(std::move(table)), fingerprint_(settings_fingerprint(s_, table_)) {}
+    : s_(std::move(settings)), table_(std::move(table)), fingerprint_(settings_fingerprint(s_, table_)) {
+  // A title above the header is skipped with header_row: the missing-column
+  // error says so when one was taken as the header.
+  table_.title_rows = sdk::table::TitleRows::HeaderRowOption;
+}
 
 sdk::Cursor XlsxSource::harvest(const sdk::Cursor& from, sdk::Emitter& out, std::stop_token stop) {
   next_due_.reset();
@@ -142,7 +146,7 @@ XlsxSource::FileOutcome XlsxSource::read_file(const FoundFile& f, sdk::table::Ta
     return failed(f, e.what(), 0, out);
   }
 
-  table.begin_table(f.name + "#" + sheet->name, file_locator(f.path), local_date(f.stamp.mtime_ns));
+  table.begin_table(f.name + "#" + sheet->name, file_locator(f.path), local_date(f.stamp.mtime_ns), "export:mtime");
   TableAdapter adapter(table, s_.header_row);
   try {
     reader->read(*sheet, adapter, stop);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <utime.h>
 
+#include <ctime>
 #include <filesystem>
 #include <stdexcept>
 
@@ -268,6 +269,10 @@ TEST(XlsxSource, HeaderRowSkipsATitle) {
   harvest(*automatic, out);
   ASSERT_EQ(out.quarantined.size(), 1u) << "the title is taken for the header";
   EXPECT_THAT(out.quarantined[0].reason, HasSubstr("No. Empleado"));
+  EXPECT_THAT(out.quarantined[0].reason,
+              HasSubstr("row 1 looks like a title (one non-empty cell, \"Directorio del Comité\"), not the column "
+                        "names: set header_row = 2 if the column names are on row 2"));
+  EXPECT_THAT(out.quarantined[0].reason, Not(HasSubstr("closest header")));
 
   auto s = source_for(path, {{"header_row", std::int64_t{3}}});
   harvest(*s, out);
@@ -431,6 +436,88 @@ TEST(XlsxSource, BadRowsAreQuarantinedAlone) {
   EXPECT_THAT(out.quarantined[0].reason, HasSubstr("CURP"));
   EXPECT_THAT(out.quarantined[0].reason, Not(HasSubstr(kBadCurp))) << "masked";
   EXPECT_THAT(out.quarantined[1].reason, HasSubstr("duplicate key"));
+}
+
+TEST(XlsxSource, TheSheetIsFoundIgnoringCaseAccentsAndSpaces) {
+  TempDir dir;
+  const std::string path = dir.file("plantilla.xlsx");
+  write_roster(path, roster(), false, "Integrantes Comité");
+  for (const std::string spec : {"Integrantes Comité", "integrantes comite", "  INTEGRANTES   COMITÉ ", "1"}) {
+    auto s = source_for(path, {{"sheet", spec}});
+    FakeEmitter out;
+    harvest(*s, out);
+    EXPECT_TRUE(out.quarantined.empty()) << spec << ": " << out.all_logs();
+    EXPECT_EQ(out.emitted.size(), 3u) << spec;
+    if (!out.emitted.empty()) {
+      EXPECT_EQ(out.emitted[0].item.metadata.at("table"), "plantilla.xlsx#Integrantes Comité") << "the tab's own name";
+    }
+  }
+  auto wrong = source_for(path, {{"sheet", std::string("Integrantes Comites")}});
+  FakeEmitter out;
+  harvest(*wrong, out);
+  ASSERT_EQ(out.quarantined.size(), 1u);
+  EXPECT_THAT(out.quarantined[0].reason, HasSubstr("no sheet named 'Integrantes Comites'"));
+  EXPECT_THAT(out.quarantined[0].reason, HasSubstr("its sheets are 'Integrantes Comité'"));
+}
+
+TEST(XlsxSource, TwoSheetsThatFoldAlikeNeedTheExactName) {
+  TempDir dir;
+  const std::string path = dir.file("plantilla.xlsx");
+  const std::string header = testing::row(1, testing::c_shared("A1", 0) + testing::c_shared("B1", 1));
+  testing::WorkbookSpec spec;
+  spec.sheets.push_back({"Nómina", testing::sheet_xml(header + testing::row(2, testing::c_num("A2", "1") +
+                                                                               testing::c_shared("B2", 2)))});
+  spec.sheets.push_back({"NOMINA", testing::sheet_xml(header + testing::row(2, testing::c_num("A2", "2") +
+                                                                               testing::c_shared("B2", 3)))});
+  spec.shared_strings = testing::shared_strings_xml({"No. Empleado", "Nombre", "Ana", "Eva"});
+  testing::write_workbook(path, spec);
+  const sdk::StringPairs columns{{"employee_id", "No. Empleado"}, {"name", "Nombre"}};
+  auto source = [&](const std::string& sheet) {
+    sdk::SourceConfig c = testing::config_for(path, {"employee_id"}, columns);
+    c.options.set("sheet", sheet);
+    return XlsxPlugin().create(c);
+  };
+  FakeEmitter out;
+  harvest(*source("NOMINA"), out);
+  EXPECT_EQ(out.keys(), (std::set<std::string>{"row:2"})) << "the exact name wins: " << out.all_logs();
+  harvest(*source("Nómina"), out);
+  EXPECT_EQ(out.keys(), (std::set<std::string>{"row:1"})) << out.all_logs();
+  harvest(*source("nomina"), out);
+  EXPECT_TRUE(out.emitted.empty());
+  ASSERT_EQ(out.quarantined.size(), 1u);
+  EXPECT_THAT(out.quarantined[0].reason, HasSubstr("matches the sheets 'Nómina' and 'NOMINA'"));
+  EXPECT_THAT(out.quarantined[0].reason, HasSubstr("write the name exactly as on its tab"));
+}
+
+std::string local_day(std::time_t t) {
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+TEST(XlsxSource, ARosterWithoutADateColumnIsDatedByTheFilesMtime) {
+  TempDir dir;
+  const std::string path = dir.file("directorio.xlsx");
+  write_roster(path, roster());
+  constexpr std::time_t kMay2021 = 1621015200;  // 2021-05-14 12:00 UTC, the same day in Mexico
+  set_mtime(path, kMay2021);
+  const sdk::StringPairs columns{{"employee_id", "No. Empleado"}, {"name", "Nombre"}, {"cargo", "Cargo"}};
+  auto s = XlsxPlugin().create(testing::config_for(path, {"employee_id"}, columns));
+  FakeEmitter out;
+  const sdk::Cursor first = harvest(*s, out);
+  ASSERT_EQ(out.emitted.size(), 3u) << out.all_logs();
+  for (const auto& e : out.emitted) {
+    EXPECT_EQ(e.item.occurred_on, local_day(kMay2021)) << e.item.natural_key;
+    EXPECT_EQ(e.item.occurred_on_from, "export:mtime");
+  }
+  // The same workbook saved again the next day: read again, nothing changed.
+  write_roster(path, roster());
+  set_mtime(path, kMay2021 + 86400);
+  harvest(*s, out, first);
+  ASSERT_EQ(out.emitted.size(), 3u) << "a new mtime is read again";
+  for (const auto& e : out.emitted) EXPECT_EQ(e.outcome, sdk::EmitOutcome::Unchanged) << e.item.natural_key;
 }
 
 }  // namespace

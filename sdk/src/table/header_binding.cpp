@@ -51,6 +51,31 @@ std::pair<int, std::size_t> closeness(const std::u32string& want, const std::u32
 
 std::string quoted(std::string_view s) { return "\"" + for_message(s, 60) + "\""; }
 
+// When the row taken as the header holds a single non-empty cell while
+// several columns are mapped, it is most likely a title above the column
+// names (a merged "Directorio del Comité de Ética 2021" in A1): the advice
+// is then what the reader lets a person do about it, or "" when the row
+// does not look like a title.
+std::string title_advice(const Settings& settings, const std::vector<std::string>& cells,
+                         const std::vector<std::string>& folded, std::uint64_t line) {
+  if (settings.title_rows == TitleRows::Impossible || settings.columns.size() < 2) return {};
+  std::size_t filled = 0, at = 0;
+  for (std::size_t i = 0; i < folded.size(); ++i)
+    if (!folded[i].empty()) ++filled, at = i;
+  if (filled != 1) return {};
+  for (const auto& [field, header] : settings.columns)
+    if (fold_header(header) == folded[at]) return {};  // one real column, the others missing
+  const std::string row = std::to_string(line), next = std::to_string(line + 1);
+  std::string msg = "row " + row + " looks like a title (one non-empty cell, " + quoted(trim(cells[at])) +
+                    "), not the column names: ";
+  if (settings.title_rows == TitleRows::HeaderRowOption)
+    msg += "set header_row = " + next + " if the column names are on row " + next;
+  else
+    msg += "this plugin reads the column names from the first line (it has no header_row option), so remove "
+           "the title line(s) from the export";
+  return msg;
+}
+
 }  // namespace
 
 FieldRole role_of(std::string_view field) {
@@ -73,7 +98,7 @@ Binding bind_header(const Settings& settings, const std::vector<std::string>& ce
 
   Binding b;
   b.width = cells.size();
-  std::vector<std::string> missing;
+  std::vector<std::string> missing, missing_headers;
   for (const auto& [field, header] : settings.columns) {
     const std::string want = fold_header(header);
     std::vector<std::size_t> hits;
@@ -84,6 +109,7 @@ Binding bind_header(const Settings& settings, const std::vector<std::string>& ce
                        std::to_string(hits[0] + 1) + " and " + std::to_string(hits[1] + 1) +
                        ", so it is ambiguous: rename one of them in the export");
     if (hits.empty()) {
+      missing_headers.push_back(quoted(header));
       // The closest header present, to make a rename or a typo obvious.
       const std::u32string w = compact(want);
       std::pair<int, std::size_t> best{3, 0};
@@ -100,6 +126,13 @@ Binding bind_header(const Settings& settings, const std::vector<std::string>& ce
     b.fields.push_back({field, for_message(trim(cells[hits[0]]), 200), hits[0], role_of(field)});
   }
   if (!missing.empty()) {
+    // A title has no closest header worth naming: every suggestion would be
+    // the title itself.
+    if (const std::string title = title_advice(settings, cells, folded, line); !title.empty()) {
+      std::string msg = at + "no column ";
+      for (std::size_t i = 0; i < missing_headers.size(); ++i) msg += (i == 0 ? "" : ", ") + missing_headers[i];
+      throw TableError(msg + ": " + title + ". Nothing of this table is harvested");
+    }
     std::string msg = at;
     for (std::size_t i = 0; i < missing.size(); ++i) msg += (i == 0 ? "" : "; ") + missing[i];
     msg += ". Nothing of this table is harvested: map the fields to the export's headers in the source's "

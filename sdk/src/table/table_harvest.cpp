@@ -28,6 +28,30 @@ constexpr std::uint64_t kRfcWarningsPerTable = 20;
 // later tables are shifted past those of earlier ones (see Impl::base).
 constexpr std::uint32_t kUnknownLocation = std::numeric_limits<std::uint32_t>::max();
 
+// The first C0 control character in `cell` that no text holds (0x00-0x1F but
+// tab, CR and LF, which a cell may hold), or -1.
+int first_control(std::string_view cell) {
+  for (const char ch : cell) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') return c;
+  }
+  return -1;
+}
+
+// "0x00 (NUL)": a control character as an operator can look it up.
+std::string control_name(int c) {
+  static constexpr const char* kNames[32] = {"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL",
+                                             "BS",  "HT",  "LF",  "VT",  "FF",  "CR",  "SO",  "SI",
+                                             "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
+                                             "CAN", "EM",  "SUB", "ESC", "FS",  "GS",  "RS",  "US"};
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "0x";
+  out += kHex[(c >> 4) & 0xF];
+  out += kHex[c & 0xF];
+  if (c >= 0 && c < 32) out += std::string(" (") + kNames[c] + ")";
+  return out;
+}
+
 // A refused date as an operator message shows it. A date is digits and
 // separators; a cell with several letters is more likely a misplaced name
 // (occurred_on mapped to the wrong column), so its letters are masked:
@@ -86,12 +110,15 @@ struct TableHarvest::Impl {
   std::uint64_t unkeyed = 0;       // rows refused before their key was known
 
   // The current table.
-  std::string table, locator, export_date, where;
+  std::string table, locator, export_date, export_date_from, where;
   Binding binding;
+  bool dated_by_export = false;    // no occurred_on field is mapped: rows take export_date
   std::uint64_t base = 0;
   std::uint64_t max_line = 0;
   std::uint64_t census_rows = 0, census_ragged = 0;
   std::uint64_t rfc_warnings = 0;
+  std::uint64_t control_rows = 0, first_control_line = 0;
+  int first_control_code = 0;
 
   void require(bool ok, const char* call) const {
     if (!ok) throw std::logic_error(std::string("TableHarvest::") + call + " called out of order");
@@ -132,7 +159,7 @@ struct TableHarvest::Impl {
     return refuse(line_key(line), line, reason);
   }
 
-  void begin_table(std::string t, std::string l, std::string date) {
+  void begin_table(std::string t, std::string l, std::string date, std::string date_from) {
     require(state != State::Finished, "begin_table");
     if (!date.empty() && !identity::is_iso_date(date))
       throw std::invalid_argument("TableHarvest::begin_table: export date '" + detail::for_message(date, 40) +
@@ -143,11 +170,15 @@ struct TableHarvest::Impl {
     table = utf8::is_valid(t) ? std::move(t) : detail::for_message(t, t.size());
     locator = std::move(l);
     export_date = std::move(date);
+    export_date_from = date_from.empty() ? std::string("export") : std::move(date_from);
     where = "source '" + settings.instance + "', table '" + table + "'";
     binding = {};
     base = next_base;
     max_line = 0;
     census_rows = census_ragged = rfc_warnings = 0;
+    control_rows = first_control_line = 0;
+    first_control_code = 0;
+    dated_by_export = false;
     spans.push_back({base, table});
     state = State::Open;
     // A table's rows are many small items: the core commits them together
@@ -163,6 +194,7 @@ struct TableHarvest::Impl {
   }
 
   void close() {
+    warn_controls();
     next_base = base + max_line + 1;
     state = State::Idle;
     out.batch_end();
@@ -178,7 +210,22 @@ struct TableHarvest::Impl {
       if (unreadable.empty()) unreadable = table;
       throw;
     }
+    dated_by_export = std::none_of(binding.fields.begin(), binding.fields.end(),
+                                   [](const detail::BoundField& f) { return f.role == FieldRole::OccurredOn; });
     state = State::Bound;
+  }
+
+  // One warning per table for the rows refused for control characters: a
+  // mis-encoded export would otherwise log a million lines.
+  void warn_controls() {
+    if (control_rows == 0) return;
+    out.log(LogLevel::Warn,
+            where + ": " + std::to_string(control_rows) + (control_rows == 1 ? " row holds" : " rows hold") +
+                " control characters (bytes 0x00-0x1F other than tab, CR and LF), the first at line " +
+                std::to_string(first_control_line) + " (" + control_name(first_control_code) +
+                "); such rows are quarantined. The export is mis-encoded (UTF-16 read as 8-bit text?) or holds "
+                "binary junk: export it again as UTF-8 text");
+    control_rows = 0;
   }
 
   EmitOutcome row(const std::vector<std::string>& cells, std::uint64_t line) {
@@ -202,6 +249,13 @@ struct TableHarvest::Impl {
       if (!utf8::is_valid(cell))
         return refuse_unkeyed(line, "line " + std::to_string(line) + ", column \"" + f.header +
                                         "\": the cell is not UTF-8 text (the reader should have converted it)");
+      if (const int c = first_control(cell); c >= 0) {
+        if (control_rows++ == 0) first_control_line = line, first_control_code = c;
+        return refuse_unkeyed(line, "line " + std::to_string(line) + ", column \"" + f.header +
+                                        "\": the cell holds the control character " + control_name(c) +
+                                        ", which no text has (a mis-encoded export, or binary junk); the cell "
+                                        "is not shown, it may be personal data");
+      }
       std::string v = utf8::nfc(cell);
       if (f.role == FieldRole::Curp) v = identity::canonical_curp(v);
       if (f.role == FieldRole::Rfc) v = identity::canonical_rfc(v);
@@ -274,6 +328,16 @@ struct TableHarvest::Impl {
       sha.update(std::string_view("\0", 1));
       sha.update(values[i]);
     }
+    // A row dated by its export: the date itself stays out of the version
+    // (a re-export with a newer mtime and the same cells is unchanged), but
+    // the fact does not, so that a row an older agent stored undated is
+    // revised once and gets its date. No field name holds a NUL.
+    if (dated_by_export && !export_date.empty()) {
+      sha.update(std::string_view("\0\0", 2));
+      sha.update("dated-by-export");
+      item.occurred_on = export_date;
+      item.occurred_on_from = export_date_from;
+    }
     item.version = detail::Sha256::hex(sha.end());
     item.natural_key = key;
     item.locator = line_locator(line);
@@ -319,7 +383,7 @@ struct TableHarvest::Impl {
     item.metadata["table"] = table;
     item.metadata["as_of"] = export_date;
     item.occurred_on = export_date;
-    if (!export_date.empty()) item.occurred_on_from = "export";
+    if (!export_date.empty()) item.occurred_on_from = export_date_from;
     item.locator = locator;
     ++counts.emitted;
     out.emit(item);
@@ -358,8 +422,9 @@ struct TableHarvest::Impl {
 TableHarvest::TableHarvest(Settings settings, Emitter& out) : impl_(std::make_unique<Impl>(std::move(settings), out)) {}
 TableHarvest::~TableHarvest() = default;
 
-void TableHarvest::begin_table(std::string table, std::string locator, std::string export_date) {
-  impl_->begin_table(std::move(table), std::move(locator), std::move(export_date));
+void TableHarvest::begin_table(std::string table, std::string locator, std::string export_date,
+                               std::string export_date_from) {
+  impl_->begin_table(std::move(table), std::move(locator), std::move(export_date), std::move(export_date_from));
 }
 void TableHarvest::header(const std::vector<std::string>& cells, std::uint64_t line) { impl_->header(cells, line); }
 EmitOutcome TableHarvest::row(const std::vector<std::string>& cells, std::uint64_t line) {

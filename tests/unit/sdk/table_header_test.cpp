@@ -178,5 +178,62 @@ TEST(TableSettings, RefusesKeysColumnsDoNotMap) {
   EXPECT_NE(settings_error(no_options).find("option 'key' is empty"), std::string::npos);
 }
 
+TEST(TableHeader, ATitleTakenAsTheHeaderIsNamedWithTheReadersWayOut) {
+  auto s = settings({"employee_id"}, training_columns());
+  const std::vector<std::string> title{"Directorio del Comité de Ética 2021", "", " ", "", "", ""};
+
+  s.title_rows = TitleRows::HeaderRowOption;  // xlsx
+  const std::string xlsx = header_error(s, title);
+  EXPECT_NE(xlsx.find("source 'rh', table 'plantilla.csv' (header at line 1): no column \"No. Empleado\", "
+                      "\"Nombre\", \"CURP\", \"RFC\", \"Curso\", \"Fecha de conclusión\": row 1 looks like a "
+                      "title (one non-empty cell, \"Directorio del Comité de Ética 2021\"), not the column names: "
+                      "set header_row = 2 if the column names are on row 2. Nothing of this table is harvested"),
+            std::string::npos)
+      << xlsx;
+  EXPECT_EQ(xlsx.find("closest header"), std::string::npos) << "every suggestion would be the title: none is made";
+
+  s.title_rows = TitleRows::FirstLine;  // csv
+  const std::string csv = header_error(s, {"Directorio del Comité de Ética 2021"});
+  EXPECT_NE(csv.find("row 1 looks like a title (one non-empty cell"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("it has no header_row option), so remove the title line(s) from the export"), std::string::npos)
+      << csv;
+  EXPECT_EQ(csv.find("set header_row"), std::string::npos) << csv;
+
+  s.title_rows = TitleRows::Impossible;  // sql: the default
+  EXPECT_EQ(header_error(s, title).find("looks like a title"), std::string::npos);
+  EXPECT_EQ(settings({"employee_id"}, training_columns()).title_rows, TitleRows::Impossible);
+}
+
+TEST(TableHeader, ATitleIsOnlySuspectedForOneNonEmptyCell) {
+  auto s = settings({"employee_id"}, training_columns());
+  s.title_rows = TitleRows::HeaderRowOption;
+  // Two cells: a header with missing columns, not a title.
+  EXPECT_EQ(header_error(s, {"Directorio", "2021"}).find("looks like a title"), std::string::npos);
+  // A one-column roster whose header is just misspelt is not a title either.
+  auto one = settings({"employee_id"}, {{"employee_id", "No. Empleado"}});
+  one.title_rows = TitleRows::HeaderRowOption;
+  const std::string e = header_error(one, {"No. Empledo"});
+  EXPECT_EQ(e.find("looks like a title"), std::string::npos) << e;
+  // A title found further down: the next row is suggested.
+  FakeEmitter out;
+  TableHarvest h(s, out);
+  h.begin_table("d.xlsx#Hoja1", "file:///d.xlsx", "");
+  try {
+    h.header({"", "", "Directorio 2021"}, 3);
+    FAIL();
+  } catch (const TableError& err) {
+    EXPECT_NE(std::string(err.what()).find("row 3 looks like a title (one non-empty cell, \"Directorio 2021\"), not "
+                                           "the column names: set header_row = 4 if the column names are on row 4"),
+              std::string::npos)
+        << err.what();
+  }
+  // A header whose one cell is a mapped column is no title, only short.
+  const std::string short_header = header_error(s, {"No. Empleado", "", ""});
+  EXPECT_EQ(short_header.find("looks like a title"), std::string::npos) << short_header;
+  EXPECT_NE(short_header.find("no column \"Nombre\""), std::string::npos) << short_header;
+  // A title row that does hold every mapped header is no error at all.
+  EXPECT_EQ(header_error(one, {"No. Empleado", "", ""}), "");
+}
+
 }  // namespace
 }  // namespace sseccoe::sdk::table

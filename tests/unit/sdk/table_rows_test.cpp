@@ -364,5 +364,173 @@ TEST_F(Rows, CallsOutOfOrderAreProgrammingErrors) {
   EXPECT_THROW(TableHarvest(settings({"unidad"}, training_columns()), out), std::invalid_argument);
 }
 
+// A committee roster: no date column, so every row takes the export's date.
+const StringPairs kRosterColumns{{"employee_id", "No. Empleado"}, {"name", "Nombre"}, {"role", "Cargo"}};
+
+std::vector<Item> roster_pass(FakeEmitter& out, const std::string& export_date, const std::vector<Row>& rows,
+                              const std::string& from = "export:mtime", std::vector<EmitOutcome>* outcomes = nullptr) {
+  out.new_pass();
+  TableHarvest h(settings({"employee_id"}, kRosterColumns), out);
+  h.begin_table("directorio.csv", "file:///srv/rh/directorio.csv", export_date, from);
+  h.header({"No. Empleado", "Nombre", "Cargo"}, 1);
+  std::uint64_t line = 2;
+  for (const auto& r : rows) {
+    const EmitOutcome o = h.row(r, line++);
+    if (outcomes) outcomes->push_back(o);
+  }
+  h.end_table();
+  h.finish(true);
+  return out.items;
+}
+
+TEST(RowDates, WithoutADateColumnEveryRowTakesTheExportDate) {
+  FakeEmitter out;
+  const auto items = roster_pass(out, "2021-03-01", {{"1001", "José Núñez", "Presidente"}, {"1002", "Ana", "Vocal"}});
+  ASSERT_EQ(items.size(), 2u);
+  for (const auto& i : items) {
+    EXPECT_EQ(i.occurred_on, "2021-03-01");
+    EXPECT_EQ(i.occurred_on_from, "export:mtime");
+    EXPECT_EQ(i.metadata.count("occurred_on"), 0u) << "no field is invented";
+  }
+  const auto sql = roster_pass(out, "2026-01-15", {{"1001", "José Núñez", "Presidente"}}, "export:query_time");
+  EXPECT_EQ(sql.at(0).occurred_on_from, "export:query_time");
+
+  // A reader that does not say where its date came from.
+  FakeEmitter o2;
+  TableHarvest h(settings({"employee_id"}, kRosterColumns), o2);
+  h.begin_table("d.csv", "file:///d.csv", "2021-03-01");
+  h.header({"No. Empleado", "Nombre", "Cargo"}, 1);
+  h.row({"1", "Ana", "Vocal"}, 2);
+  h.end_table();
+  EXPECT_EQ(o2.items.at(0).occurred_on_from, "export");
+}
+
+TEST(RowDates, AnExportWithoutADateLeavesTheRowsUndated) {
+  FakeEmitter out;
+  const auto items = roster_pass(out, "", {{"1001", "José Núñez", "Presidente"}});
+  EXPECT_EQ(items.at(0).occurred_on, "");
+  EXPECT_EQ(items.at(0).occurred_on_from, "") << "no source named for a date there is not";
+}
+
+TEST(RowDates, TheExportDateIsNotPartOfTheVersion) {
+  FakeEmitter out;
+  const std::vector<Row> roster{{"1001", "José Núñez", "Presidente"}, {"1002", "Ana", "Vocal"}};
+  const auto first = roster_pass(out, "2021-03-01", roster);
+  std::vector<EmitOutcome> outcomes;
+  const auto next_day = roster_pass(out, "2021-03-02", roster, "export:mtime", &outcomes);
+  ASSERT_EQ(next_day.size(), 2u);
+  EXPECT_EQ(first[0].version, next_day[0].version) << "a re-export with a newer mtime is the same row";
+  EXPECT_EQ(first[1].version, next_day[1].version);
+  EXPECT_EQ(outcomes, (std::vector<EmitOutcome>{EmitOutcome::Unchanged, EmitOutcome::Unchanged}));
+  EXPECT_EQ(next_day[0].occurred_on, "2021-03-02") << "the item says its export's date; the core keeps the first";
+
+  // A changed cell is a new version, dated by the export it changed in.
+  outcomes.clear();
+  const auto changed = roster_pass(out, "2021-04-10", {{"1001", "José Núñez", "Secretario"}, roster[1]},
+                                   "export:mtime", &outcomes);
+  EXPECT_EQ(outcomes, (std::vector<EmitOutcome>{EmitOutcome::Changed, EmitOutcome::Unchanged}));
+  EXPECT_EQ(changed[0].occurred_on, "2021-04-10");
+}
+
+TEST(RowDates, ARowDatedByItsExportIsRevisedOnceFromAnUndatedOne) {
+  // An older agent stored the roster's rows undated (and the core held them
+  // for it): the version differs once, so that the core takes the date.
+  FakeEmitter out;
+  const std::vector<Row> roster{{"1001", "José Núñez", "Presidente"}};
+  const auto undated = roster_pass(out, "", roster);
+  const auto dated = roster_pass(out, "2021-03-01", roster);
+  EXPECT_NE(undated[0].version, dated[0].version);
+
+  // With a date column, nothing about the export is in the version.
+  FakeEmitter o2;
+  std::vector<std::string> versions;
+  for (const char* date : {"", "2021-03-01", "2021-03-02"}) {
+    o2.new_pass();
+    TableHarvest h(settings({"employee_id"}, training_columns()), o2);
+    h.begin_table("t.csv", "file:///t.csv", date, "export:mtime");
+    h.header(training_header(), 1);
+    h.row({"1", "Ana", kCurp, "", "Ética", "2021-05-14"}, 2);
+    h.row({"2", "Eva", "", "", "Ética", ""}, 3);
+    h.end_table();
+    EXPECT_EQ(o2.items.at(0).occurred_on, "2021-05-14");
+    EXPECT_EQ(o2.items.at(0).occurred_on_from, "column:Fecha de conclusión");
+    EXPECT_EQ(o2.items.at(1).occurred_on, "") << "an empty date cell is no date, not the export's";
+    versions.push_back(o2.items.at(0).version + o2.items.at(1).version);
+  }
+  EXPECT_EQ(versions[0], versions[1]);
+  EXPECT_EQ(versions[1], versions[2]);
+}
+
+TEST_F(Rows, ControlCharactersQuarantineTheRowWithTheLineAndCode) {
+  TableHarvest h(settings({"employee_id"}, training_columns()), out);
+  h.begin_table("t.csv", "file:///t.csv", "");
+  h.header(training_header(), 1);
+  EXPECT_EQ(h.row({"1", std::string("J\0o\0s\0e\0", 8), kCurp, "", "Ética", ""}, 2), EmitOutcome::Quarantined);
+  EXPECT_EQ(h.row({"2", "Ana\x1A" "Pérez", "", "", "Ética", ""}, 3), EmitOutcome::Quarantined);
+  EXPECT_EQ(h.row({"3", "Ana Pérez", "", "", "Ética\x1B[0m", ""}, 4), EmitOutcome::Quarantined);
+  // Tab, CR and LF are text (a quoted line break in a cell); surrounding
+  // blanks are trimmed as always.
+  EXPECT_EQ(h.row({"4", "Eva\tRuiz", "", "", "Ética\r\npública", ""}, 5), EmitOutcome::New);
+  EXPECT_EQ(h.row({"5", "Eva Ruiz\x0C", "", "", "Ética", ""}, 6), EmitOutcome::New) << "a trailing form feed is blank";
+  // A control character in a column no field maps is never read.
+  h.end_table();
+  const Counts c = h.finish(true);
+  EXPECT_EQ(c.quarantined, 3u);
+  EXPECT_EQ(c.emitted, 2u);
+  ASSERT_EQ(out.quarantined.size(), 3u);
+  EXPECT_EQ(out.quarantined[0].key, "line:t.csv#2");
+  EXPECT_EQ(out.quarantined[0].locator, "file:///t.csv#line=2");
+  EXPECT_NE(out.quarantined[0].reason.find("line 2, column \"Nombre\": the cell holds the control character 0x00 (NUL)"),
+            std::string::npos)
+      << out.quarantined[0].reason;
+  EXPECT_NE(out.quarantined[1].reason.find("control character 0x1A (SUB)"), std::string::npos);
+  EXPECT_NE(out.quarantined[2].reason.find("line 4, column \"Curso\": the cell holds the control character 0x1B (ESC)"),
+            std::string::npos)
+      << out.quarantined[2].reason;
+  // One warning for the table, with the first line and the count (and the
+  // pass's usual one: unkeyed rows keep it from reporting rows gone).
+  ASSERT_EQ(out.warnings(), 2u);
+  EXPECT_NE(out.logs.at(1).second.find("3 rows could not be keyed"), std::string::npos) << out.logs.at(1).second;
+  const std::string& w = out.logs.at(0).second;
+  EXPECT_NE(w.find("source 'rh', table 't.csv': 3 rows hold control characters"), std::string::npos) << w;
+  EXPECT_NE(w.find("the first at line 2 (0x00 (NUL))"), std::string::npos) << w;
+  // Never the cells: names and CURPs are personal data.
+  const std::string text = out.all_text();
+  for (const char* secret : {"Pérez", "Jos", kCurp, "\x1B"}) EXPECT_EQ(text.find(secret), std::string::npos) << secret;
+  EXPECT_EQ(text.find('\0'), std::string::npos);
+  EXPECT_EQ(out.items.at(0).people.at(0).name, "Eva\tRuiz");
+  EXPECT_EQ(out.items.at(1).people.at(0).name, "Eva Ruiz");
+}
+
+TEST_F(Rows, AMillionControlCharactersAreOneWarningPerTable) {
+  TableHarvest h(settings({"employee_id"}, training_columns()), out);
+  for (const char* table : {"a.csv", "b.csv"}) {
+    h.begin_table(table, std::string("file:///") + table, "");
+    h.header(training_header(), 1);
+    for (std::uint64_t line = 2; line < 5002; ++line)
+      h.row({std::to_string(line) + table, std::string(1, '\x01'), "", "", "", ""}, line);
+    h.end_table();
+  }
+  const Counts c = h.finish(true);
+  EXPECT_EQ(c.quarantined, 10000u);
+  ASSERT_EQ(out.warnings(), 3u) << "one a table, and one that nothing is reported gone";
+  EXPECT_NE(out.logs[0].second.find("table 'a.csv': 5000 rows hold"), std::string::npos) << out.logs[0].second;
+  EXPECT_NE(out.logs[1].second.find("table 'b.csv': 5000 rows hold"), std::string::npos) << out.logs[1].second;
+  EXPECT_EQ(c.gone, 0u) << "rows refused before their key are unkeyed";
+}
+
+TEST_F(Rows, ATableLeftHalfReadStillWarnsOfItsControlCharacters) {
+  TableHarvest h(settings({"employee_id"}, training_columns()), out);
+  h.begin_table("a.csv", "file:///a.csv", "");
+  h.header(training_header(), 1);
+  h.row({"1", std::string("\x02"), "", "", "", ""}, 7);
+  h.finish(true);  // the reader failed before end_table
+  ASSERT_EQ(out.warnings(), 1u);
+  EXPECT_NE(out.logs[0].second.find("1 row holds control characters (bytes 0x00-0x1F other than tab, CR and LF), "
+                                    "the first at line 7 (0x02 (STX))"),
+            std::string::npos)
+      << out.logs[0].second;
+}
+
 }  // namespace
 }  // namespace sseccoe::sdk::table

@@ -38,11 +38,21 @@ std::span<const OptionSpec> shared_options();
 // spaces are ignored ("  Año de  Ingreso" == "ano de ingreso").
 std::string fold_header(std::string_view header);
 
+// What a person can do when a title row above the column names ("Directorio
+// del Comité de Ética 2021" in A1, the rest of the row empty) was taken as
+// the header: the missing-column error then says so, and how to fix it.
+enum class TitleRows {
+  Impossible,       // the header is not typed by a person (a SQL result's column names): no advice
+  FirstLine,        // the header must be the export's first line (csv): remove the title
+  HeaderRowOption,  // the reader's option `header_row` names the header's row (xlsx)
+};
+
 struct Settings {
   std::string instance;                 // the [[source]] name, for messages
   std::vector<std::string> key;         // record fields
   StringPairs columns;                  // record field -> header
   std::string role = "evidence";        // or "census"
+  TitleRows title_rows = TitleRows::Impossible;  // set by the reader, not by read_settings
 };
 
 // Reads `key`, `columns` and the role from a validated SourceConfig. Throws
@@ -83,13 +93,29 @@ struct Counts {
 //   people       one Person when name, curp, rfc or employee_id is non-empty
 //   occurred_on  from the occurred_on field (YYYY-MM-DD, DD/MM/YYYY,
 //                D/M/YYYY or YYYY/MM/DD; a time of day after it is ignored),
-//                occurred_on_from "column:<header>"
+//                occurred_on_from "column:<header>"; a row whose cell is
+//                empty has no date (the core holds it). When `columns` maps
+//                no occurred_on field at all (a roster without a date
+//                column), every row takes the export's date: occurred_on =
+//                begin_table's export_date, occurred_on_from = its
+//                export_date_from ("export:mtime" for a file, the day of its
+//                modification time; "export:query_time" for a SQL result,
+//                the server's current_date in the query's transaction).
+//                The export date is never part of the version: a re-export
+//                with the same cells and a newer mtime is unchanged (no
+//                revision); the version of such a row carries only a marker
+//                that it is dated by its export, so that rows stored undated
+//                by an older agent are revised once to take the date
 //   locator      the table's locator + "#line=<N>"; no contents
 // A refused row is quarantined under its key, or "line:<table>#<N>" when the
 // key is not known (a ragged row, a cell that is not UTF-8, an empty key
 // part, a broken row), with the locator "<locator>#line=<N>". Reasons never
-// carry a CURP, RFC or name unmasked. Not thread-safe: one reader drives one
-// TableHarvest.
+// carry a CURP, RFC or name unmasked. A mapped cell holding a C0 control
+// character (0x00-0x1F but tab, CR and LF: a mis-encoded export such as
+// UTF-16 read as 8-bit text, or binary junk) is no text: its row is
+// quarantined under its line with the character's code (never the cell),
+// and one warning per table gives the first such line and how many rows.
+// Not thread-safe: one reader drives one TableHarvest.
 class TableHarvest {
  public:
   TableHarvest(Settings settings, Emitter& out);
@@ -100,12 +126,19 @@ class TableHarvest {
   // Starts a table. `table` names it within the source ("plantilla.csv",
   // "plantilla.xlsx#Hoja1", "query"); `locator` is what a person follows
   // back ("file:///srv/rh/plantilla.csv"); `export_date` (ISO) is the date
-  // of the export (the file's mtime, the query's time): a census's date.
-  void begin_table(std::string table, std::string locator, std::string export_date);
+  // of the export (the file's mtime, the query's time): a census's date,
+  // and the date of every row when no occurred_on field is mapped.
+  // `export_date_from` says where that date came from, as occurred_on_from
+  // ("export:mtime", "export:query_time"; "export" when the reader does not
+  // say); it is ignored while export_date is empty.
+  void begin_table(std::string table, std::string locator, std::string export_date,
+                   std::string export_date_from = "export");
 
   // The header row. Throws TableError naming every mapped header that is
   // missing (and the closest header present), so that a renamed column in a
-  // view is one clear error, not a million quarantined rows.
+  // view is one clear error, not a million quarantined rows. When the row
+  // has only one non-empty cell and Settings::title_rows allows a title,
+  // the error says that the row looks like a title and how to skip it.
   void header(const std::vector<std::string>& cells, std::uint64_t line);
 
   // A data row (`line` as a person would count it: the file's line, the
@@ -125,7 +158,8 @@ class TableHarvest {
   // Ends the current table. A census table emits its one item here: the
   // count of data rows and the export date, no people, no rows
   // (natural_key "census:<table>", version "<count>@<export_date>",
-  // metadata count, table and as_of). Rows with another number of cells than
+  // metadata count, table and as_of, occurred_on the export date with
+  // export_date_from). Rows with another number of cells than
   // the header are not counted (one warning says how many). Throws
   // TableError when the table had no header row (an empty export).
   void end_table();
