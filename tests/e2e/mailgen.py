@@ -33,6 +33,13 @@ Ready-made messages
   consultation(n) -> bytes ; reply_to(request_bytes, n, days_later=3) -> bytes
       A consultation to the committee and its answer, threaded by
       In-Reply-To / References.
+  tnef(files, codepage=1252) -> bytes
+      An Outlook winmail.dat (application/ms-tnef) holding `files`, a list of
+      (long_name, data): each with an 8.3 attAttachTitle and its long name in
+      UTF-16 (PR_ATTACH_LONG_FILENAME), as Outlook writes them.
+  winmail_message(n, holder, course, tnef_bytes=None) -> bytes
+      An Outlook mail whose certificate "constancia-ética.pdf" is inside a
+      winmail.dat (tnef_bytes replaces that winmail.dat, e.g. a broken one).
   broken_messages() -> dict[name, bytes]
       "broken_multipart" (no closing boundary, truncated part),
       "bad_base64" (invalid characters and a cut-off final quantum),
@@ -62,6 +69,7 @@ import datetime as _dt
 import hashlib
 import os
 import quopri
+import struct
 import urllib.parse
 import zlib
 
@@ -356,6 +364,64 @@ def reply_to(request, n, days_later=3):
                          to=f"Servidor Público {n} <servidor{n}@{DOMAIN}>", date=when,
                          message_id=f"respuesta.{n}@{DOMAIN}", in_reply_to=req_id, references=[req_id],
                          body="En atención a su consulta, le informamos que debe excusarse.\n")
+
+
+# --- Outlook's winmail.dat (TNEF, MS-OXTNEF) ---------------------------------------------------
+
+TNEF_SIGNATURE = 0x223E9F78
+
+
+def _tnef_attribute(level, attr_id, data):
+    """level (1 message, 2 attachment), id (type << 16 | id), length, data, checksum."""
+    return (struct.pack("<BII", level, attr_id, len(data)) + data
+            + struct.pack("<H", sum(data) & 0xFFFF))
+
+
+def _mapi_props(props):
+    """attAttachment's MAPI block: count, then (tag, value) with values padded to 4."""
+    out = struct.pack("<I", len(props))
+    for prop_type, prop_id, value in props:
+        out += struct.pack("<I", prop_id << 16 | prop_type)
+        if prop_type == 0x0003:  # PT_LONG
+            out += struct.pack("<I", value)
+            continue
+        out += struct.pack("<II", 1, len(value)) + value + b"\0" * ((4 - len(value) % 4) % 4)
+    return out
+
+
+def _short_name(name, n):
+    stem, _, ext = name.rpartition(".")
+    ascii_stem = "".join(c for c in (stem or name).upper() if c.isascii() and c.isalnum())[:6] or "FILE"
+    return f"{ascii_stem}~{n}" + (f".{ext.upper()[:3]}" if stem else "")
+
+
+def tnef(files, codepage=1252):
+    out = struct.pack("<IH", TNEF_SIGNATURE, 0x4B1D)
+    out += _tnef_attribute(1, 0x00089006, struct.pack("<I", 0x00010000))   # attTnefVersion
+    out += _tnef_attribute(1, 0x00069007, struct.pack("<II", codepage, 0))  # attOemCodepage
+    out += _tnef_attribute(1, 0x00078008, b"IPM.Microsoft Mail.Note\0")    # attMessageClass
+    for n, (name, data) in enumerate(files, 1):
+        out += _tnef_attribute(2, 0x00069002, struct.pack("<HIHHI", 1, 0xFFFFFFFF, 0, 0, 0))  # attAttachRendData
+        out += _tnef_attribute(2, 0x00018010, _short_name(name, n).encode("ascii") + b"\0")   # attAttachTitle
+        out += _tnef_attribute(2, 0x0006800F, data)                                          # attAttachData
+        out += _tnef_attribute(2, 0x00069005, _mapi_props([                                   # attAttachment
+            (0x0003, 0x3705, 1),                                              # PR_ATTACH_METHOD: by value
+            (0x001F, 0x3707, (name + "\0").encode("utf-16-le")),              # PR_ATTACH_LONG_FILENAME
+        ]))
+    return out
+
+
+def winmail_message(n, holder, course, tnef_bytes=None):
+    pdf = certificate_pdf(holder, course, f"OUTLOOK-2021-{n:05d}")
+    data = tnef_bytes if tnef_bytes is not None else tnef([("constancia-ética.pdf", pdf)])
+    return build_message(
+        subject=f"Constancia del curso «{course}»",
+        sender=f"{holder} <servidor{n}@{DOMAIN}>",
+        to=COMMITTEE,
+        date=mx_date(2021, 5, 17, hour=12, minute=n % 60),
+        message_id=f"outlook.{n}.2021@exchange.{DOMAIN}",
+        body="Adjunto mi constancia.\n",
+        attachments=[Attachment("winmail.dat", data, media_type="application/ms-tnef", name_style="plain")])
 
 
 def broken_messages():

@@ -329,6 +329,8 @@ void FolderPass::handle_body(const FetchedBody& body, Entry& entry,
     entry.done = true;
     return;
   }
+  // A winmail.dat kept whole: the message is harvested, and IT is told why.
+  for (const auto& w : mail::message_warnings(items)) ctx_.out.log(sdk::LogLevel::Warn, w);
   bool stored = false, deferred = false, quarantined = false;
   for (std::size_t k = 0; k < items.size(); ++k) {
     sdk::Item& item = items[k];

@@ -174,6 +174,8 @@ MaildirSource::Take MaildirSource::emit_spooled(const MaildirFolder& folder, con
     ++c.quarantined;
     return Take::Quarantined;
   }
+  // A winmail.dat kept whole: the message is harvested, and IT is told why.
+  for (const auto& w : mail::message_warnings(items)) out.log(sdk::LogLevel::Warn, w);
   bool retry = false;
   bool quarantined = false;
   for (const auto& item : items) {

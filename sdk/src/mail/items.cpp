@@ -9,6 +9,7 @@
 #include "part_stream.hpp"
 #include "sseccoe/sdk/mail.hpp"
 #include "text.hpp"
+#include "tnef.hpp"
 
 namespace sseccoe::sdk::mail {
 
@@ -58,7 +59,11 @@ std::vector<Item> message_items(const Spool& spool, const Origin& origin, const 
   if (spool.sha256().empty()) throw std::logic_error("message_items: call finish() on the spool first");
   if (const std::string why = size_problem(spool.size(), options); !why.empty()) throw MessageError(why);
   const detail::MailSettings settings = detail::read_mail_settings(options);
-  auto parsed = std::make_shared<const ParsedMessage>(detail::parse_message(spool.path()));
+  // A winmail.dat is unpacked beside the spool: the source's work_dir.
+  const std::string& spooled = spool.path();
+  const auto slash = spooled.rfind('/');
+  const std::string scratch_dir = slash == std::string::npos ? "." : slash == 0 ? "/" : spooled.substr(0, slash);
+  auto parsed = std::make_shared<const ParsedMessage>(detail::parse_message(spooled, scratch_dir));
   const Headers& h = parsed->headers;
   const std::string key = natural_key(h, spool.sha256());
   const std::string path = spool.path();
@@ -128,7 +133,31 @@ std::vector<Item> message_items(const Spool& spool, const Origin& origin, const 
   return items;
 }
 
-Headers read_headers(const std::string& path) { return detail::parse_message(path).headers; }
+// Never beside `path`: that may be a Maildir folder, where a scratch file
+// would look like a message. $TMPDIR (the scratch copies are unlinked at
+// once and gone when this returns).
+Headers read_headers(const std::string& path) { return detail::parse_message(path, {}).headers; }
+
+std::vector<std::string> message_warnings(const std::vector<Item>& items) {
+  std::vector<std::string> out;
+  if (items.empty()) return out;
+  const Item& item = items.front();
+  const auto it = item.metadata.find("defects");
+  if (it == item.metadata.end()) return out;
+  // The message's key, not the item's: with per_attachment it is "key/N".
+  std::string key = item.natural_key;
+  if (item.metadata.count("attachment_index") != 0) key = key.substr(0, key.rfind('/'));
+  std::string_view rest = it->second;
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    const std::string_view line = rest.substr(0, nl);
+    if (line.substr(0, detail::kTnefDefectPrefix.size()) == detail::kTnefDefectPrefix)
+      out.push_back("message " + key + ": " + std::string(line));
+    if (nl == std::string_view::npos) break;
+    rest.remove_prefix(nl + 1);
+  }
+  return out;
+}
 
 std::string quick_key(const std::string& path) {
   const std::string id = detail::header_block_message_id(path);

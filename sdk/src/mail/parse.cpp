@@ -15,6 +15,7 @@
 #include "gmime_support.hpp"
 #include "ids.hpp"
 #include "text.hpp"
+#include "tnef.hpp"
 
 namespace sseccoe::sdk::mail::detail {
 
@@ -93,8 +94,11 @@ void read_date(GMimeMessage* msg, ParsedMessage& out) {
 
 struct Walker {
   ParsedMessage& out;
+  const std::string& path;         // the message file, for unpacking a winmail.dat
+  const std::string& scratch_dir;  // where its decoded copy goes
   std::set<std::string> names;
   bool too_many = false;
+  std::size_t tnef_unpacked = 0;
 
   std::string unique_name(std::string name) {
     if (names.insert(name).second) return name;
@@ -154,12 +158,50 @@ struct Walker {
     Attachment a;
     a.media_type = type;
     a.name = filename != nullptr ? safe_file_name(decoded_file_name(GMIME_OBJECT(part), filename)) : std::string();
-    if (a.name.empty()) a.name = fallback_name(out.attachments.size() + 1, type);
-    a.name = unique_name(a.name);
     PartLocation loc = locate(part, type);
+    if (is_tnef(type, a.name) && unpacked(a.name.empty() ? "winmail.dat" : a.name, loc)) return;
+    if (a.name.empty()) a.name = fallback_name(out.attachments.size() + 1, type);
+    add(std::move(a), std::move(loc));
+  }
+
+  void add(Attachment a, PartLocation loc) {
+    if (out.attachments.size() >= kMaxAttachments) {
+      too_many = true;
+      return;
+    }
+    a.name = unique_name(a.name);
     a.encoded_size = static_cast<std::uint64_t>(loc.end - loc.begin);
     out.headers.attachments.push_back(std::move(a));
     out.attachments.push_back(std::move(loc));
+  }
+
+  // A winmail.dat: the attachments inside it take its place, as if they had
+  // been parts of the message. False when it is kept as it is (the defect
+  // says why: the message is still harvested, its raw copy holds it all).
+  bool unpacked(const std::string& name, const PartLocation& loc) {
+    const std::string which = std::string(kTnefDefectPrefix) + " '" + name + "'";
+    // Each unpacked one keeps a descriptor open as long as the items: a
+    // message with hundreds (never a real one) must not exhaust them.
+    if (tnef_unpacked >= kMaxTnefPerMessage) {
+      out.headers.defects.push_back(which + " was not unpacked and is kept as one attachment: the message has more than " +
+                                    std::to_string(kMaxTnefPerMessage) + " of them");
+      return false;
+    }
+    TnefContents t = unpack_tnef(path, loc, scratch_dir);
+    if (!t.problem.empty()) {
+      out.headers.defects.push_back(which + " was not unpacked and is kept as one attachment: " + t.problem);
+      return false;
+    }
+    for (const auto& note : t.notes) out.headers.defects.push_back(which + ": " + note);
+    ++tnef_unpacked;
+    for (auto& x : t.attachments) {
+      Attachment a;
+      a.media_type = x.media_type;
+      a.name = safe_file_name(x.name);
+      if (a.name.empty()) a.name = fallback_name(out.attachments.size() + 1, x.media_type);
+      add(std::move(a), std::move(x.location));
+    }
+    return true;
   }
 
   void walk(GMimeObject* obj, bool embedded, int depth) {
@@ -218,7 +260,7 @@ std::string header_block_message_id(const std::string& path) {
   return normalize_message_id(raw_header(GMIME_OBJECT(msg.get()), "Message-ID"));
 }
 
-ParsedMessage parse_message(const std::string& path) {
+ParsedMessage parse_message(const std::string& path, const std::string& scratch_dir) {
   ensure_gmime();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error("cannot open the spooled message " + path + " (" + std::strerror(errno) + ")");
@@ -264,7 +306,7 @@ ParsedMessage parse_message(const std::string& path) {
   h.list_id = normalize_message_id(raw_header(obj, "List-Id"));
   h.thread = !refs.empty() ? refs.front() : !irt.empty() ? irt.front() : h.message_id;
 
-  Walker walker{out, {}, false};
+  Walker walker{out, path, scratch_dir, {}, false, 0};
   walker.walk(g_mime_message_get_mime_part(msg.get()), false, 0);
   if (walker.too_many)
     throw MessageError("the message has more than " + std::to_string(kMaxAttachments) +

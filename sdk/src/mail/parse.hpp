@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,14 +13,27 @@
 
 namespace sseccoe::sdk::mail::detail {
 
+// A scratch file the library made from a message (a decoded winmail.dat):
+// unlinked as soon as it is created, so that only this descriptor keeps its
+// bytes and nothing is left behind by a crash; closed with the last owner.
+struct ScratchFile {
+  int fd = -1;
+  explicit ScratchFile(int fd) : fd(fd) {}
+  ~ScratchFile();
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+};
+
 // A part's body as bytes [begin, end) of the message file, still in its
-// transfer encoding.
+// transfer encoding; or, when `file` is set, bytes [begin, end) of that
+// scratch file, as they are (an attachment unpacked from a winmail.dat).
 struct PartLocation {
   std::int64_t begin = 0;
   std::int64_t end = 0;
   int encoding = 0;  // GMimeContentEncoding
   std::string charset;
   bool html = false;
+  std::shared_ptr<const ScratchFile> file;
 };
 
 struct ParsedMessage {
@@ -37,8 +51,10 @@ constexpr std::size_t kMaxAttachments = 1000;
 
 // Throws MessageError when the file is empty, is not a mail message or has
 // more than kMaxAttachments attachments; std::runtime_error when it cannot
-// be read.
-ParsedMessage parse_message(const std::string& path);
+// be read, or when a winmail.dat cannot be unpacked for want of disk space
+// in `scratch_dir` (where its decoded copy goes; empty: $TMPDIR or /tmp).
+// A winmail.dat (tnef.hpp) adds the attachments inside it in its place.
+ParsedMessage parse_message(const std::string& path, const std::string& scratch_dir = {});
 
 // The normalised Message-ID from the header block at the start of the file
 // (at most kHeaderScanLimit bytes read), parsed by GMime like

@@ -110,7 +110,11 @@ GMimeFilter* decoder_for(int encoding) {
 
 std::unique_ptr<std::istream> open_part(const std::string& path, const PartLocation& loc, const std::string& what) {
   ensure_gmime();
-  const int fd = open_spool(path, what);
+  // An attachment unpacked from a winmail.dat lives in its scratch file
+  // (already unlinked): a descriptor of its own, read the same way.
+  const int fd = loc.file ? ::fcntl(loc.file->fd, F_DUPFD_CLOEXEC, 0) : open_spool(path, what);
+  if (fd < 0)
+    throw ContentError(what + ": its unpacked copy cannot be reopened (" + std::strerror(errno) + ")", false);
   auto buf = std::make_unique<DecodingBuf>(fd, loc.begin, loc.end, decoder_for(loc.encoding), what);
   return std::make_unique<PartStream>(std::move(buf));
 }

@@ -1,7 +1,8 @@
 // The content streams of a spooled message: a std::istream over bytes
 // [begin, end) of the file, decoded while read by GMime's transfer-encoding
-// filter (base64, quoted-printable, uuencode), in fixed-size chunks. Memory
-// stays the same whatever the part's size.
+// filter (base64, quoted-printable, uuencode), in fixed-size chunks; or of
+// the scratch file of the location (an attachment unpacked from a
+// winmail.dat), as is. Memory stays the same whatever the part's size.
 #pragma once
 
 #include <istream>

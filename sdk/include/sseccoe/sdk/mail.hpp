@@ -161,8 +161,22 @@ struct MessageError : std::runtime_error {
 // the spool's directory when opened, deterministic for the same message).
 // occurred_on is the Date header's day in its own zone (occurred_on_from
 // "header:Date"), else origin.received_day ("received").
+// Outlook's winmail.dat (application/ms-tnef, application/vnd.ms-tnef or a
+// part of that name) is unpacked: the attachments inside it take its place
+// in `attachment`, `attachments` and the contents, as if they were MIME
+// parts (their bytes read from a scratch copy beside the spool, unlinked
+// when made, gone with the items). One that is larger than 64 MiB,
+// malformed or unreadable is kept as one attachment, and a defect starting
+// "winmail.dat" says why (see message_warnings); one that holds no
+// attachment (only the message's rich text) adds none.
 // Throws MessageError when the message cannot be used at all.
 std::vector<Item> message_items(const Spool& spool, const Origin& origin, const OptionValues& options);
+
+// What a source should log as warnings about the message `items` came from
+// (message_items' result): each winmail.dat that could not be unpacked,
+// "message <key>: winmail.dat 'winmail.dat' was not unpacked ...: <why>".
+// Usually empty. The key may hold an address: the agent's log masks it.
+std::vector<std::string> message_warnings(const std::vector<Item>& items);
 
 // Only the headers and structure (for a source that wants more than the key
 // before deciding anything). Throws MessageError like message_items.
