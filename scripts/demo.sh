@@ -17,8 +17,11 @@ if [ -n "${SSECCOE_BUILD_DIR:-}" ]; then
   [ -x "$bin/sseccoe-agent" ] && [ -x "$bin/sseccoe-registry" ] ||
     { echo "demo.sh: $bin has no sseccoe-agent and sseccoe-registry: build them, or unset SSECCOE_BUILD_DIR" >&2; exit 1; }
 else
-  scripts/deps.sh
-  scripts/build.sh
+  # Only what the demo needs: the build and python3/pdftotext; no server,
+  # no npm. Then only the product (binaries and plugins); scripts/test.sh
+  # builds the rest in the same tree without recompiling any of it.
+  scripts/deps.sh demo
+  scripts/build.sh product
   bin=$root/build/bin
 fi
 

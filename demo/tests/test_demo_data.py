@@ -43,7 +43,7 @@ def _quiet(fn, *args):
 class GeneratedDataSet(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = Path(tempfile.mkdtemp(prefix="demo-test-"))
+        cls.tmp = Path(tempfile.mkdtemp(prefix="sseccoe-demo-test-"))
         cls.target = cls.tmp / "generated"
         generate.generate(cls.target)
         cls.doc = verify.load_expected(cls.target)
@@ -89,7 +89,7 @@ class GeneratedDataSet(unittest.TestCase):
 
 class TargetHandling(unittest.TestCase):
     def setUp(self):
-        self.tmp = Path(tempfile.mkdtemp(prefix="demo-target-"))
+        self.tmp = Path(tempfile.mkdtemp(prefix="sseccoe-demo-target-"))
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
@@ -120,7 +120,7 @@ class TargetHandling(unittest.TestCase):
 class VerifierCatchesFaults(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = Path(tempfile.mkdtemp(prefix="demo-faults-"))
+        cls.tmp = Path(tempfile.mkdtemp(prefix="sseccoe-demo-faults-"))
         generate.generate(cls.tmp / "pristine")
         cls.doc = verify.load_expected(cls.tmp / "pristine")
 

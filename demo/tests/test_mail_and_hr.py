@@ -34,7 +34,7 @@ class _Generated(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = Path(tempfile.mkdtemp(prefix="demo-mail-hr-"))
+        cls.tmp = Path(tempfile.mkdtemp(prefix="sseccoe-demo-mail-hr-"))
         generate.generate(cls.tmp / "pristine")
         cls.doc = verify.load_expected(cls.tmp / "pristine")
 

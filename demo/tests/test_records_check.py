@@ -60,7 +60,7 @@ def _body(exp: checkrecords.Expected) -> dict:
 class _DataSet(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = Path(tempfile.mkdtemp(prefix="demo-records-"))
+        cls.tmp = Path(tempfile.mkdtemp(prefix="sseccoe-demo-records-"))
         generate.generate(cls.tmp / "data")
         cls.doc = verify.load_expected(cls.tmp / "data")
         cls.expected = checkrecords.expected_records(cls.doc)

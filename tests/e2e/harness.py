@@ -378,7 +378,7 @@ class PrismProxy:
     def __enter__(self):
         require_tools()
         self.port = free_port()
-        self.log_file = tempfile.NamedTemporaryFile(prefix="prism-", suffix=".log", delete=False)
+        self.log_file = tempfile.NamedTemporaryFile(prefix="sseccoe-prism-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
             [os.path.join(TOOLS_BIN, "prism"), "proxy", "--errors", "-h", "127.0.0.1", "-p", str(self.port),
              self.spec, self.upstream],

@@ -4,6 +4,7 @@ it, refuses a second agent on the same state directory, and stops cleanly
 on SIGTERM with everything stored."""
 import os
 import signal
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -25,6 +26,7 @@ class Daemon(unittest.TestCase):
             a.put_file("Constancias/primero.pdf", PDF + b"1", MAY_2021)
 
             sock_dir = tempfile.mkdtemp(prefix="sseccoe-notify-")
+            self.addCleanup(shutil.rmtree, sock_dir, True)
             sock_path = os.path.join(sock_dir, "notify")
             notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             notify.bind(sock_path)

@@ -162,6 +162,13 @@ def can_mount_tmpfs():
         os.rmdir(probe)
 
 
+def unmount(path):
+    """Unmounts a test's tmpfs; lazily when something still holds it, so
+    that the directory above can go."""
+    if os.path.ismount(path) and subprocess.run(["umount", path], capture_output=True).returncode != 0:
+        subprocess.run(["umount", "-l", path], check=True)
+
+
 class DiskFull(unittest.TestCase):
     def fill_and_free(self, file_sizes, filler_mib, expected_reason):
         """A 24 MiB tmpfs state dir, a filler leaving room for part of the
@@ -169,71 +176,78 @@ class DiskFull(unittest.TestCase):
         reason = can_mount_tmpfs()
         if reason:
             self.skipTest(reason)
-        with Registry() as reg, Agent() as a:
-            os.makedirs(a.state)
-            subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", a.state], check=True)
-            self.addCleanup(lambda: subprocess.run(["umount", "-l", a.state]))
-            filler = os.path.join(a.state, "filler.bin")
-            with open(filler, "wb") as f:
-                for _ in range(filler_mib):
-                    f.write(b"\0" * (1 << 20))
-            names = []
-            for i, size in enumerate(file_sizes):
-                name = f"Constancias/c{i:02d}.pdf"
-                a.put_file(name, PDF + os.urandom(size), MAY_2021)
-                names.append(name)
-            a.write_config(reg.url, reg.token_file("INM"), RULES)
+        # Cleanups run last-added first: the daemon is killed, then the
+        # tmpfs unmounted, then the directories removed (removing them
+        # first would leave the mount point and its tmpfs behind).
+        reg = Registry()
+        reg.__enter__()
+        self.addCleanup(reg.__exit__, None, None, None)
+        a = Agent()
+        self.addCleanup(a.close)
+        os.makedirs(a.state)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", a.state], check=True)
+        self.addCleanup(unmount, a.state)
+        filler = os.path.join(a.state, "filler.bin")
+        with open(filler, "wb") as f:
+            for _ in range(filler_mib):
+                f.write(b"\0" * (1 << 20))
+        names = []
+        for i, size in enumerate(file_sizes):
+            name = f"Constancias/c{i:02d}.pdf"
+            a.put_file(name, PDF + os.urandom(size), MAY_2021)
+            names.append(name)
+        a.write_config(reg.url, reg.token_file("INM"), RULES)
 
-            log_path = os.path.join(a.root, "agent.log")
-            log = open(log_path, "wb")
-            self.addCleanup(log.close)
-            proc = subprocess.Popen([AGENT, "--config", a.config, "run"], stdout=log, stderr=log)
-            self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        log_path = os.path.join(a.root, "agent.log")
+        log = open(log_path, "wb")
+        self.addCleanup(log.close)
+        proc = subprocess.Popen([AGENT, "--config", a.config, "run"], stdout=log, stderr=log)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
 
-            def log_text():
-                with open(log_path, encoding="utf-8", errors="replace") as f:
-                    return f.read()
+        def log_text():
+            with open(log_path, encoding="utf-8", errors="replace") as f:
+                return f.read()
 
-            wait_until(lambda: "harvesting paused" in log_text(), 120, "the disk-full pause")
-            text = log_text()
-            self.assertIn(f"the state directory {a.state} is full", text)
-            self.assertIn(expected_reason, text)
-            self.assertIn("syncing goes on", text)
-            self.assertIn("resumes by itself when space is freed", text)
-            # The alarm metric is raised (it is written on the full disk: the
-            # reserve leaves room for it).
-            wait_until(lambda: paused_metric(a) == 1, 60, "the harvest_paused metric to be 1")
+        wait_until(lambda: "harvesting paused" in log_text(), 120, "the disk-full pause")
+        text = log_text()
+        self.assertIn(f"the state directory {a.state} is full", text)
+        self.assertIn(expected_reason, text)
+        self.assertIn("syncing goes on", text)
+        self.assertIn("resumes by itself when space is freed", text)
+        # The alarm metric is raised (it is written on the full disk: the
+        # reserve leaves room for it).
+        wait_until(lambda: paused_metric(a) == 1, 60, "the harvest_paused metric to be 1")
 
-            # While paused, what is stored keeps being registered.
-            stored_while_paused = wait_until(lambda: len(a.records("synced")), 60, "sync during the pause")
-            self.assertLess(stored_while_paused, len(names))
-            status = wait_until(lambda: (lambda s: s if s.get("harvest_paused") else None)(
-                a.run("status", "--json", check=True).json()), 30, "status to show the pause")
-            self.assertIn("harvesting paused", status["harvest_paused"])
-            self.assertIn("harvesting paused", status["sources"]["comite"]["health"]["last_error"])
-            self.assertIn("HARVEST PAUSED", a.run("status", check=True).out)
+        # While paused, what is stored keeps being registered.
+        stored_while_paused = wait_until(lambda: len(a.records("synced")), 60, "sync during the pause")
+        self.assertLess(stored_while_paused, len(names))
+        status = wait_until(lambda: (lambda s: s if s.get("harvest_paused") else None)(
+            a.run("status", "--json", check=True).json()), 30, "status to show the pause")
+        self.assertIn("harvesting paused", status["harvest_paused"])
+        self.assertIn("harvesting paused", status["sources"]["comite"]["health"]["last_error"])
+        self.assertIn("HARVEST PAUSED", a.run("status", check=True).out)
 
-            os.remove(filler)
-            wait_until(lambda: len(a.records("synced")) == len(names), 120, "every file to be registered")
-            wait_until(lambda: "harvesting resumed" in log_text(), 30, "the resume message")
-            wait_until(lambda: paused_metric(a) == 0, 60, "the harvest_paused metric to be 0 again")
+        os.remove(filler)
+        wait_until(lambda: len(a.records("synced")) == len(names), 120, "every file to be registered")
+        wait_until(lambda: "harvesting resumed" in log_text(), 30, "the resume message")
+        wait_until(lambda: paused_metric(a) == 0, 60, "the harvest_paused metric to be 0 again")
 
-            proc.send_signal(signal.SIGTERM)
-            self.assertEqual(proc.wait(timeout=30), 0)
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(timeout=30), 0)
 
-            # Nothing lost, nothing twice: one record per file, none refused.
-            records = a.records()
-            self.assertEqual(len(records), len(names))
-            self.assertEqual(len({r["id"] for r in records}), len(names))
-            self.assertEqual(a.run("quarantine", "list", "--json", check=True).json()["quarantine"], [])
-            db = sqlite3.connect(os.path.join(a.state, "agent.db"))
-            try:
-                self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
-            finally:
-                db.close()
-            again = a.run("run", "--once", "--json", check=True).json()
-            self.assertEqual(again["registered"], 0, again)
-            self.assertIsNone(a.run("status", "--json", check=True).json()["harvest_paused"])
+        # Nothing lost, nothing twice: one record per file, none refused.
+        records = a.records()
+        self.assertEqual(len(records), len(names))
+        self.assertEqual(len({r["id"] for r in records}), len(names))
+        self.assertEqual(a.run("quarantine", "list", "--json", check=True).json()["quarantine"], [])
+        db = sqlite3.connect(os.path.join(a.state, "agent.db"))
+        try:
+            self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+        finally:
+            db.close()
+        again = a.run("run", "--once", "--json", check=True).json()
+        self.assertEqual(again["registered"], 0, again)
+        self.assertIsNone(a.run("status", "--json", check=True).json()["harvest_paused"])
 
     def test_many_files_fill_the_reserve_then_resume(self):
         # ~10 MiB free, 20 files of 1 MiB: the pre-check stops at the reserve.
@@ -271,7 +285,7 @@ class LongOutage(unittest.TestCase):
     def test_backlog_does_not_grow_memory_and_drains_on_return(self):
         reg = Registry(server={"listen": f"127.0.0.1:{free_port()}"})  # the same port after the outage
         reg.start()
-        self.addCleanup(reg.stop)
+        self.addCleanup(reg.__exit__, None, None, None)  # stops it and removes its directory
         token, url = reg.token_file("INM"), reg.url
         reg.stop()  # the outage
 

@@ -25,7 +25,7 @@ std::error_code errc(int e) { return {e, std::generic_category()}; }
 
 TempTree::TempTree() {
   const char* tmp = std::getenv("TMPDIR");
-  std::string tmpl = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/folder-test-XXXXXX";
+  std::string tmpl = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/sseccoe-folder-test-XXXXXX";
   if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   // Canonical, so that paths the plugin reports compare equal.
   root_ = fs::canonical(tmpl).string();

@@ -27,7 +27,7 @@ class TempDir {
  public:
   TempDir() {
     const char* t = std::getenv("TMPDIR");
-    std::string tmpl = std::string(t != nullptr && *t != '\0' ? t : "/tmp") + "/tnef-test-XXXXXX";
+    std::string tmpl = std::string(t != nullptr && *t != '\0' ? t : "/tmp") + "/sseccoe-tnef-test-XXXXXX";
     std::vector<char> buf(tmpl.begin(), tmpl.end());
     buf.push_back('\0');
     if (::mkdtemp(buf.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
