@@ -37,7 +37,7 @@ BUILD_PACKAGES=(
   fonts-dejavu-core python3 poppler-utils
 )
 TEST_PACKAGES=(
-  dovecot-imapd isync postgresql sqlite3 openssl procps util-linux wrk ytnef-tools nodejs npm
+  dovecot-imapd isync postgresql sqlite3 openssl procps util-linux wrk ytnef-tools qpdf nodejs npm
 )
 # Servers among them: installed for the tests' own instances only.
 SERVERS=(dovecot-imapd postgresql)
@@ -92,6 +92,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     if command -v systemctl >/dev/null; then
       for u in "${SERVER_UNITS[@]}"; do
         $SUDO systemctl disable --now "$u" >/dev/null 2>&1 || true
+      done
+    else
+      # No systemctl (a chroot or container, e.g. debootstrap's): the
+      # postinsts still enabled the units and SysV links for a later boot.
+      # update-rc.d disable removes both (multi-user.target.wants, S->K).
+      for u in "${SERVER_UNITS[@]}"; do
+        $SUDO update-rc.d "${u%.service}" disable >/dev/null 2>&1 || true
       done
     fi
     echo "    ${new_servers[*]}: installed for the tests' own instances; not started, not enabled"

@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include <vector>
+
 #include "sseccoe/sdk/utf8.hpp"
 
 namespace sseccoe::sdk {
@@ -74,6 +76,67 @@ bool Regex::full_match(std::string_view text) const {
   if (ascii(text)) return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), impl_->re);
   const std::string n = normalized(text);
   return RE2::FullMatch(n, impl_->re);
+}
+
+}  // namespace sseccoe::sdk
+
+namespace sseccoe::sdk {
+
+namespace {
+
+// Successive matches of `re` in `text` (already normalised), each as its
+// named groups.
+std::vector<Regex::Groups> all_groups(const RE2& re, std::string_view text, std::size_t limit) {
+  std::vector<Regex::Groups> out;
+  const re2::StringPiece whole(text.data(), text.size());
+  const int groups = re.NumberOfCapturingGroups();
+  if (groups < 0) return out;
+  std::vector<re2::StringPiece> sub(static_cast<std::size_t>(groups) + 1);
+  const auto& names = re.CapturingGroupNames();  // index -> name
+  std::size_t pos = 0;
+  while (out.size() < limit && pos <= text.size()) {
+    if (!re.Match(whole, pos, text.size(), RE2::UNANCHORED, sub.data(), groups + 1)) break;
+    Regex::Groups g;
+    g[""] = std::string(sub[0].data(), sub[0].size());
+    for (const auto& [index, name] : names) {
+      const auto& piece = sub[static_cast<std::size_t>(index)];
+      if (piece.data() != nullptr) g[name] = std::string(piece.data(), piece.size());
+    }
+    out.push_back(std::move(g));
+    const std::size_t end = static_cast<std::size_t>(sub[0].data() - text.data()) + sub[0].size();
+    if (end > pos) {
+      pos = end;
+    } else {  // an empty match: one character (a whole UTF-8 sequence) further
+      std::size_t step = 1;
+      if (pos < text.size()) {
+        const std::size_t len = utf8::sequence_length(text, pos);
+        if (len > 0) step = len;
+      }
+      pos += step;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<Regex::Groups> Regex::search_groups(std::string_view text) const {
+  auto found = search_all_groups(text, 1);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::vector<Regex::Groups> Regex::search_all_groups(std::string_view text, std::size_t limit) const {
+  if (limit == 0) return {};
+  if (ascii(text)) return all_groups(impl_->re, text, limit);
+  const std::string n = normalized(text);
+  return all_groups(impl_->re, n, limit);
+}
+
+std::vector<std::string> Regex::group_names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, index] : impl_->re.NamedCapturingGroups()) out.push_back(name);
+  return out;
 }
 
 }  // namespace sseccoe::sdk

@@ -14,10 +14,14 @@
 // configuration matches "a" + combining accent in a file name from a Mac.
 #pragma once
 
+#include <cstddef>
+#include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sseccoe::sdk {
 
@@ -43,6 +47,26 @@ class Regex {
 
   // True when the pattern matches the whole of `text`.
   bool full_match(std::string_view text) const;
+
+  // The named groups ("(?P<value>...)") of a match: name -> matched text,
+  // with the whole match under "". A named group that took no part in the
+  // match (an alternative not taken) is absent; one that matched nothing is
+  // "". Texts are NFC-normalised as for search(), so the strings are parts
+  // of the normalised text.
+  using Groups = std::map<std::string, std::string>;
+
+  // The named groups of the first (leftmost) match in `text`, or nullopt
+  // when the pattern matches nowhere.
+  std::optional<Groups> search_groups(std::string_view text) const;
+
+  // The named groups of successive non-overlapping matches, left to right,
+  // at most `limit` of them (a caller that wants the first match whose
+  // value passes a check, e.g. a CURP's check digit). An empty match is
+  // followed by a search one character further on.
+  std::vector<Groups> search_all_groups(std::string_view text, std::size_t limit) const;
+
+  // The names of the pattern's named groups, sorted.
+  std::vector<std::string> group_names() const;
 
   const std::string& pattern() const { return pattern_; }
 
