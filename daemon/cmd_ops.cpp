@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "workers.hpp"
 #include "output.hpp"
 #include "plugins/source_config.hpp"
 #include "sync/http_client.hpp"
@@ -186,9 +187,18 @@ int cmd_check_config(Context& ctx) {
       ++problems;
     }
   }
+  // The certificate templates, the operator's and the shipped ones.
+  std::size_t templates = 0;
+  try {
+    templates = core::extract::TemplateSet::load(template_dirs(cfg)).size();
+  } catch (const core::extract::TemplateError& e) {
+    std::cerr << "certificate template: " << e.what() << "\n";
+    ++problems;
+  }
   if (problems) return 2;
   std::cout << "configuration OK: " << cfg.files.size() << " file(s), " << cfg.sources.size() << " source(s), "
-            << cfg.rules.size() << " rule(s), program " << cfg.agent.program << "\n";
+            << cfg.rules.size() << " rule(s), " << templates << " certificate template(s), program "
+            << cfg.agent.program << "\n";
   return 0;
 }
 

@@ -56,6 +56,8 @@ int run_once(Context& ctx, store::Store& store, Workers& workers, AgentMetrics& 
   workers.reclassify();
   for (auto& h : workers.harvesters())
     if (!h->run_once(stop)) exit_code = 1;
+  // HR sources read after the certificates name their holders now.
+  workers.rematch_if_people_changed();
   bool blocked = false;
   if (core::Syncer* syncer = workers.syncer()) {
     auto deadline = std::chrono::steady_clock::now() + max_wait;

@@ -96,6 +96,10 @@ void Service::monitor(std::stop_token stop) {
       cv.wait_for(lk, stop, kMonitorInterval, [] { return false; });
     }
     if (stop.stop_requested()) break;
+    {
+      std::lock_guard lock(mu_);
+      if (workers_) workers_->rematch_if_people_changed();
+    }
     publish(tick % 2 == 0);
   }
 }

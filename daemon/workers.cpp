@@ -9,6 +9,7 @@
 
 #include "context.hpp"
 #include "util/log.hpp"
+#include "pipeline/rematch.hpp"
 #include "plugins/source_config.hpp"
 
 namespace sseccoe::agent {
@@ -39,11 +40,25 @@ struct ScratchDir {
 
 }  // namespace
 
+std::vector<std::string> template_dirs(const core::Config& config) {
+  std::vector<std::string> dirs;
+  if (!config.agent.templates_dir.empty()) dirs.push_back(config.agent.templates_dir);
+  dirs.push_back(core::extract::TemplateSet::default_dir());
+  return dirs;
+}
+
 Blueprint make_blueprint(core::Config config, std::shared_ptr<const model::Catalog> catalog) {
   Blueprint b;
   b.config = std::make_shared<const core::Config>(std::move(config));
   b.catalog = std::move(catalog);
   b.rules = std::make_shared<const core::RuleSet>(b.config->rules);
+  try {
+    b.templates = std::make_shared<const core::extract::TemplateSet>(
+        core::extract::TemplateSet::load(template_dirs(*b.config)));
+  } catch (const core::extract::TemplateError& e) {
+    throw ConfigFailure(std::string("certificate template: ") + e.what());
+  }
+  b.reader = std::make_shared<const core::extract::DocumentReader>(core::extract::DocumentReader::default_program());
   return b;
 }
 
@@ -71,8 +86,10 @@ void try_blueprint(const Blueprint& blueprint, const core::PluginRegistry& plugi
 
 core::EmitterContext emitter_context(const Blueprint& blueprint, const core::SourceSection& s, store::Store& store) {
   const core::Config& cfg = *blueprint.config;
-  return core::EmitterContext{cfg.agent.institution, cfg.agent.program, s.name, s.plugin, blueprint.catalog.get(),
-                              blueprint.rules.get(), &store, s.role};
+  return core::EmitterContext{cfg.agent.institution, cfg.agent.program, s.name,
+                              s.plugin,           blueprint.catalog.get(), blueprint.rules.get(),
+                              &store,             s.role,                  blueprint.reader.get(),
+                              blueprint.templates.get()};
 }
 
 core::ReclassifyReport reclassify_backlog(const Blueprint& blueprint, store::Store& store,
@@ -146,8 +163,25 @@ void Workers::reclassify() {
   }
 }
 
+void Workers::rematch_if_people_changed() {
+  try {
+    const std::int64_t people = store_.people_count();
+    if (people == people_seen_) return;
+    people_seen_ = people;
+    const auto report = core::rematch_unmatched(store_);
+    if (report.revised > 0) {
+      spdlog::info("people register: {} certificate holder(s) matched now, {} record(s) revised", report.matched,
+                   report.revised);
+      if (syncer_) syncer_->notify();
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("people register: matching certificate holders again failed ({}); tried again later", e.what());
+  }
+}
+
 void Workers::start() {
   reclassify();
+  rematch_if_people_changed();
   for (auto& h : harvesters_)
     threads_.emplace_back([h = h.get(), stop = stop_.get_token()] { h->run_forever(stop); });
   if (syncer_) threads_.emplace_back([s = syncer_.get(), stop = stop_.get_token()] { s->run_forever(stop); });

@@ -26,9 +26,18 @@ struct Blueprint {
   std::shared_ptr<const core::Config> config;
   std::shared_ptr<const model::Catalog> catalog;  // never null
   std::shared_ptr<const core::RuleSet> rules;     // compiled from config->rules
+  // Reading certificates and images (pipeline/understand.hpp).
+  std::shared_ptr<const core::extract::DocumentReader> reader;
+  std::shared_ptr<const core::extract::TemplateSet> templates;
 };
 
-// Compiles the rules of `config` into a blueprint. Throws what RuleSet throws.
+// The template directories of a configuration: [agent] templates_dir
+// first (the operator's own), then the shipped ones beside the agent.
+std::vector<std::string> template_dirs(const core::Config& config);
+
+// Compiles the rules of `config` and loads the certificate templates into a
+// blueprint. Throws ConfigFailure for a template that does not load (its
+// file and line).
 Blueprint make_blueprint(core::Config config, std::shared_ptr<const model::Catalog> catalog);
 
 // Creates every enabled source of the blueprint with a throw-away work
@@ -76,10 +85,16 @@ class Workers {
   core::Syncer* syncer() const { return syncer_.get(); }
   // What start() does first; `run --once` calls it before its pass.
   void reclassify();
+  // Matches again the people certificates named and the register did not
+  // know (pipeline/rematch.hpp), when the register has grown since the last
+  // look; the service calls it every few seconds, `run --once` after its
+  // harvest. Logs instead of throwing.
+  void rematch_if_people_changed();
 
  private:
   Blueprint blueprint_;
   store::Store& store_;
+  std::int64_t people_seen_ = -1;
   std::vector<std::unique_ptr<core::Harvester>> harvesters_;
   std::unique_ptr<core::Syncer> syncer_;
   std::stop_source stop_;

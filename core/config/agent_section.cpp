@@ -157,6 +157,13 @@ void validate_agent(const TopLevel& top, const std::string& main_file, const Loa
                           false, diag);
   }
   if (values.has("plugin_dir")) out.plugin_dir = values.str("plugin_dir");
+  if (values.has("templates_dir")) {
+    out.templates_dir = values.str("templates_dir");
+    std::error_code ec;
+    if (options.check_files && !std::filesystem::is_directory(out.templates_dir, ec))
+      diag.error(at(where, "templates_dir", top.agent_where), "agent.templates_dir",
+                 "is not a directory: " + out.templates_dir + " (create it, or remove the option)");
+  }
   if (values.has("log_level")) out.log_level = values.str("log_level");
   if (std::find(kLogLevels.begin(), kLogLevels.end(), out.log_level) == kLogLevels.end()) {
     const std::string close = suggest(out.log_level, kLogLevels);

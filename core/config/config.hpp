@@ -43,6 +43,7 @@ struct AgentSection {
   // 1/20 of the filesystem when that is smaller (store/disk_space.hpp).
   std::optional<std::uint64_t> min_free_space;
   std::string metrics_file;  // Prometheus textfile; empty: <state_dir>/metrics.prom
+  std::string templates_dir;  // the operator's certificate templates, before <datadir>/templates
 };
 
 struct RegistrySection {

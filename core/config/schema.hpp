@@ -11,7 +11,7 @@ namespace sseccoe::core::config_detail {
 
 using sdk::OptionType;
 
-inline constexpr std::array<sdk::OptionSpec, 9> kAgentOptions{{
+inline constexpr std::array<sdk::OptionSpec, 10> kAgentOptions{{
     {"institution", OptionType::String, "", true, false,
      "The institution's code in upper-case letters and digits, e.g. \"INM\""},
     {"program", OptionType::String, "", true, false, "The work program (catalog) evidence is filed under"},
@@ -28,6 +28,8 @@ inline constexpr std::array<sdk::OptionSpec, 9> kAgentOptions{{
      "Free space kept on the state disk; below it harvesting pauses; default 64MiB or 1/20 of the disk"},
     {"metrics_file", OptionType::Path, "", false, false,
      "Prometheus textfile the agent rewrites every few seconds; default <state_dir>/metrics.prom"},
+    {"templates_dir", OptionType::Path, "", false, false,
+     "Your own certificate templates (docs/templates.md), read before the shipped ones"},
 }};
 
 inline constexpr std::array<sdk::OptionSpec, 7> kRegistryOptions{{

@@ -56,7 +56,7 @@ ItemSnapshot from_snapshot(const std::string& text) {
       content.only_for_kind = c.value("only_for_kind", std::string());
       s.item.contents.push_back(std::move(content));
       s.blobs.push_back({c.value("sha256", std::string()), c.value("size", std::uint64_t{0}),
-                         c.value("media_type", std::string())});
+                         c.value("media_type", std::string()), std::string()});
     }
     for (const auto& p : j.at("people"))
       s.item.people.push_back({p.value("name", std::string()), p.value("curp", std::string()),

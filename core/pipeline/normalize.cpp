@@ -4,6 +4,7 @@
 #include <chrono>
 #include <tuple>
 
+#include "pipeline/understand.hpp"
 #include "util/time.hpp"
 
 namespace sseccoe::core {
@@ -193,6 +194,7 @@ store::Harvested normalize(const NormalizeInput& in) {
     r.title = it != item.metadata.end() ? it->second : item.natural_key;
   }
   if (!item.occurred_on_from.empty()) r.attributes["occurred_on_from"] = item.occurred_on_from;
+  if (in.understanding) apply(*in.understanding, r, explain);
   if (!c.group_key.empty() && in.existing && in.existing->source == ctx.source) {
     merge_group(r, *in.existing);
     explain["group"] = c.group_key;

@@ -40,6 +40,7 @@ struct NormalizeInput {
   const std::vector<store::BlobInfo>& blobs;
   std::optional<store::StoredRecord> existing;
   const Classification* classification = nullptr;  // computed when null
+  const struct Understanding* understanding = nullptr;  // what the files say (understand.hpp), if read
 };
 
 store::Harvested normalize(const NormalizeInput& in);

@@ -3,6 +3,7 @@
 #include "model/record.hpp"
 #include "pipeline/item_snapshot.hpp"
 #include "pipeline/normalize.hpp"
+#include "pipeline/understand.hpp"
 
 namespace sseccoe::core {
 
@@ -45,8 +46,16 @@ void judge_item(store::Store& store, const EmitterContext& ctx, const store::Sto
   if (!c.group_key.empty()) target = model::make_record_id(ctx.institution, ctx.source, c.group_key);
   if (target != record.id) existing = store.record(target);
 
-  NormalizeInput in{ctx, snap.item, target, snap.blobs, existing, &c};
+  // The files are in the store: what they say is read again with today's
+  // templates (a certificate's holder and date may release a held record).
+  const Understanding u = understand(ctx, snap.item, c, snap.blobs);
+  if (!u.quarantine_reason.empty()) {
+    ++report.unchanged;  // the reader refused the file; the harvest's verdict stands
+    return;
+  }
+  NormalizeInput in{ctx, snap.item, target, snap.blobs, existing, &c, &u};
   store::Harvested h = normalize(in);
+  h.registered_people = snap.item.people.size();
   h.version = stored.version;
   h.digest = stored.digest;
   if (h.status == "unclassified" || h.status == "held") h.snapshot = stored.snapshot;

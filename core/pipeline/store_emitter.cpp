@@ -6,6 +6,7 @@
 #include "util/log.hpp"
 #include "pipeline/item_snapshot.hpp"
 #include "pipeline/normalize.hpp"
+#include "pipeline/understand.hpp"
 #include "util/mask.hpp"
 
 namespace sseccoe::core {
@@ -64,32 +65,57 @@ sdk::EmitResult StoreEmitter::emit(const sdk::Item& item, const std::optional<sd
   // Classified before anything is read: a stream meant for one kind only (an
   // acuse) is rendered only for that kind.
   auto existing = store.record(record_id);
-  const Classification classification = classify_item(ctx_, item, existing);
-  if (!classification.group_key.empty()) {
+  Classification classification = classify_item(ctx_, item, existing);
+  auto join_group = [&] {
+    if (classification.group_key.empty()) return;
     // Items of one group (a consultation and its answer) share one record.
     record_id = model::make_record_id(ctx_.institution, ctx_.source, classification.group_key);
     existing = store.record(record_id);
-  }
+  };
+  join_group();
 
-  std::vector<store::BlobInfo> blobs;
-  for (const auto& content : item.contents) {
-    if (!content_wanted(content, classification.kind)) {
-      blobs.push_back({});
-      continue;
-    }
-    try {
-      auto stream = content.open();
-      if (!stream) throw sdk::ContentError("the source could not open '" + content.name + "'", true);
-      blobs.push_back(store.blobs().put(*stream, content.media_type));
-    } catch (const sdk::ContentError& e) {
-      if (e.transient) {
-        spdlog::info("source '{}': {} deferred to the next pass: {}", ctx_.source, util::mask_key(item.natural_key),
-                     e.what());
-        ++stats_.deferred;
-        return {sdk::EmitOutcome::Deferred, record_id, e.what()};
+  std::vector<store::BlobInfo> blobs(item.contents.size());
+  // Reads the streams the current classification wants and has not read.
+  auto read_streams = [&]() -> std::optional<sdk::EmitResult> {
+    for (std::size_t i = 0; i < item.contents.size(); ++i) {
+      const auto& content = item.contents[i];
+      if (!blobs[i].digest.empty() || !content_wanted(content, classification.kind)) continue;
+      try {
+        auto stream = content.open();
+        if (!stream) throw sdk::ContentError("the source could not open '" + content.name + "'", true);
+        blobs[i] = store.blobs().put(*stream, content.media_type);
+      } catch (const sdk::ContentError& e) {
+        if (e.transient) {
+          spdlog::info("source '{}': {} deferred to the next pass: {}", ctx_.source,
+                       util::mask_key(item.natural_key), e.what());
+          ++stats_.deferred;
+          return sdk::EmitResult{sdk::EmitOutcome::Deferred, record_id, e.what()};
+        }
+        quarantine(item.natural_key, e.what(), item.locator);
+        return sdk::EmitResult{sdk::EmitOutcome::Quarantined, record_id, e.what()};
       }
-      quarantine(item.natural_key, e.what(), item.locator);
-      return {sdk::EmitOutcome::Quarantined, record_id, e.what()};
+    }
+    return std::nullopt;
+  };
+  if (auto stop = read_streams()) return *stop;
+
+  // What the content is (libmagic) is known only now: a rule on media_type
+  // is applied with it, and a stream the new kind wants is read then.
+  const sdk::Item* judged = &item;
+  sdk::Item typed;
+  if (!item.contents.empty() && !blobs.empty() && !blobs[0].digest.empty()) {
+    typed = item;
+    typed.metadata["media_type"] = blobs[0].media_type;
+    judged = &typed;
+    if (ctx_.rules && ctx_.rules->uses_field("media_type")) {
+      const std::string before = classification.kind + "/" + classification.activity;
+      classification = classify_item(ctx_, typed, existing);
+      if (classification.kind + "/" + classification.activity != before) {
+        record_id = model::make_record_id(ctx_.institution, ctx_.source, item.natural_key);
+        existing = store.record(record_id);
+        join_group();
+        if (auto stop = read_streams()) return *stop;
+      }
     }
   }
   const std::string digest = item_digest(blobs, item);
@@ -100,11 +126,33 @@ sdk::EmitResult StoreEmitter::emit(const sdk::Item& item, const std::optional<sd
     return {sdk::EmitOutcome::Unchanged, record_id, {}};
   }
 
-  NormalizeInput in{ctx_, item, record_id, blobs, std::move(existing), &classification};
+  // What the files say: a certificate's holder and date, an image's EXIF.
+  const Understanding understanding = understand(ctx_, *judged, classification, blobs);
+  if (!understanding.quarantine_reason.empty()) {
+    quarantine(item.natural_key, understanding.quarantine_reason, item.locator);
+    return {sdk::EmitOutcome::Quarantined, record_id, understanding.quarantine_reason};
+  }
+  const bool own_record = existing.has_value();
+  NormalizeInput in{ctx_, *judged, record_id, blobs, std::move(existing), &classification, &understanding};
   store::Harvested h = normalize(in);
   h.digest = digest;
+  h.registered_people = item.people.size();
   // What reclassify needs to judge the item again once IT corrects a rule.
-  if (h.status == "unclassified" || h.status == "held") h.snapshot = to_snapshot(item, blobs);
+  if (h.status == "unclassified" || h.status == "held") h.snapshot = to_snapshot(*judged, blobs);
+  // Never count twice: the same files reaching the same activity from
+  // another place (a certificate mailed and saved in the share, a forward)
+  // are a later sighting of the record that has them, not a new record.
+  if (!own_record && !h.record.activity.empty() && !h.record.files.empty()) {
+    std::vector<std::string> digests;
+    for (const auto& f : h.record.files) digests.push_back(f.sha256);
+    if (auto canonical = store.record_citing(h.record.activity, digests, h.record.id)) {
+      store.commit_alias(h, *canonical, cursor);
+      spdlog::info("source '{}': {} ({}) has the same content as {} for {}: kept as its alias, not counted twice",
+                   ctx_.source, h.record.id, util::mask_key(item.natural_key), *canonical, h.record.activity);
+      ++stats_.unchanged;
+      return {sdk::EmitOutcome::Unchanged, *canonical, {}};
+    }
+  }
   auto outcome = store.commit_harvest(h, cursor);
   const char* verb = outcome == store::HarvestOutcome::New       ? "new"
                      : outcome == store::HarvestOutcome::Changed ? "revised"
@@ -150,6 +198,13 @@ void StoreEmitter::gone(std::string_view natural_key) {
   ++stats_.gone;
   spdlog::info("source '{}': {} is gone from the source (kept locally and in the registry)", ctx_.source,
                util::mask_key(natural_key));
+}
+
+void StoreEmitter::people_seen(const std::vector<sdk::Person>& people) {
+  std::vector<model::Person> list;
+  list.reserve(people.size());
+  for (const auto& p : people) list.push_back({p.name, p.curp, p.rfc, p.employee_id});
+  ctx_.store->register_known_people(ctx_.source, list);
 }
 
 void StoreEmitter::log(sdk::LogLevel level, std::string_view message) {

@@ -7,6 +7,8 @@
 #include <functional>
 #include <string>
 
+#include "extract/certificate.hpp"
+#include "extract/reader.hpp"
 #include "model/catalog.hpp"
 #include "rules/rules.hpp"
 #include "sseccoe/sdk/emitter.hpp"
@@ -20,6 +22,10 @@ struct EmitterContext {
   const RuleSet* rules = nullptr;
   store::Store* store = nullptr;
   std::string role = "evidence";  // the source's role: "census" items become headcount records
+  // Understanding what was harvested (pipeline/understand.hpp); null: files
+  // stay opaque (records are still made, their fields listed as unread).
+  const extract::DocumentReader* reader = nullptr;
+  const extract::TemplateSet* templates = nullptr;
 };
 
 struct HarvestStats {
@@ -39,6 +45,7 @@ class StoreEmitter final : public sdk::Emitter {
   void log(sdk::LogLevel level, std::string_view message) override;
   void batch_begin() override { ctx_.store->begin_batch(); }
   void batch_end() override { ctx_.store->end_batch(); }
+  void people_seen(const std::vector<sdk::Person>& people) override;
 
   const HarvestStats& stats() const { return stats_; }
   // Called after each stored record (the sync thread waits on it).

@@ -58,6 +58,13 @@ RuleSet::RuleSet(const std::vector<RuleSection>& rules) {
   }
 }
 
+bool RuleSet::uses_field(const std::string& field) const {
+  for (const auto& c : rules_)
+    for (const auto& [f, re] : c.regex)
+      if (f == field) return true;
+  return false;
+}
+
 std::optional<Decision> RuleSet::classify(const std::string& source, const std::string& natural_key,
                                           const std::map<std::string, std::string>& metadata,
                                           std::vector<RuleVerdict>* trace) const {

@@ -47,6 +47,10 @@ class RuleSet {
  public:
   explicit RuleSet(const std::vector<RuleSection>& rules);
 
+  // Whether any rule matches on metadata field `field` (e.g. media_type,
+  // which is known only once the content has been read).
+  bool uses_field(const std::string& field) const;
+
   // Evaluates rules in order; fills `trace` (if given) up to the first match.
   std::optional<Decision> classify(const std::string& source, const std::string& natural_key,
                                    const std::map<std::string, std::string>& metadata,

@@ -105,6 +105,17 @@ std::string temp_name() {
 
 }  // namespace
 
+// What the bytes are decides, not what the sender or the file name says: a
+// "constancia.pdf" that is really a PNG is an image. The declared type is
+// kept only where the content says nothing more precise (libmagic's
+// octet-stream, or text/plain for a declared text/csv or text/calendar).
+std::string choose_media_type(const std::string& declared, const std::string& detected) {
+  if (declared.empty()) return detected;
+  if (detected == "application/octet-stream") return declared;
+  if (detected == "text/plain" && declared.rfind("text/", 0) == 0) return declared;
+  return detected;
+}
+
 BlobStore::BlobStore(std::string root) : root_(std::move(root)) {
   fs::create_directories(root_ + "/tmp");
   // The root's own name in the state directory must be as durable as the
@@ -180,7 +191,8 @@ BlobInfo BlobStore::put(std::istream& in, const std::string& media_type) {
   fd = -1;
 
   info.digest = hash.hex_digest();
-  info.media_type = media_type.empty() ? detect_media_type(head.data(), head.size()) : media_type;
+  info.declared_media_type = media_type;
+  info.media_type = choose_media_type(media_type, detect_media_type(head.data(), head.size()));
   std::string dest = path(info.digest);
   std::string dir = dest.substr(0, dest.rfind('/'));
   if (exists(info.digest)) return info;  // identical content already stored; the guard removes tmp

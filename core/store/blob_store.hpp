@@ -15,15 +15,21 @@ namespace sseccoe::store {
 struct BlobInfo {
   std::string digest;  // hex SHA-256
   std::uint64_t size = 0;
-  std::string media_type;
+  std::string media_type;           // what the content is (libmagic), see choose_media_type
+  std::string declared_media_type;  // what the source said, "" when it said nothing
 };
+
+// The media type a stored file gets: the detected one, unless detection
+// found nothing more precise than what the source declared.
+std::string choose_media_type(const std::string& declared, const std::string& detected);
 
 class BlobStore {
  public:
   explicit BlobStore(std::string root);  // creates root/ and root/tmp/
 
-  // Streams `in` to its end into the store. `media_type` empty: detected
-  // from the first bytes with libmagic. Exceptions thrown by the stream
+  // Streams `in` to its end into the store. The media type is detected
+  // from the first bytes with libmagic; `media_type` (what the source
+  // declared) is kept where detection says nothing more precise. Exceptions thrown by the stream
   // propagate after the temporary file is removed.
   BlobInfo put(std::istream& in, const std::string& media_type = {});
 

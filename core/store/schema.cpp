@@ -119,6 +119,32 @@ CREATE TABLE person_records(
 ALTER TABLE items ADD COLUMN snapshot TEXT NOT NULL DEFAULT '';
 CREATE INDEX items_record ON items(record_id);
 )sql",
+    // 3 -> 4: never count twice. record_files says which stored files each
+    // classified record cites, so that the same content reaching the same
+    // activity from another place (a certificate mailed and also saved in the
+    // share, a forward) is found; such a later sighting becomes an alias of
+    // the first record, kept locally with its locator, and no second record.
+    R"sql(
+CREATE TABLE record_files(
+  record_id TEXT NOT NULL,
+  digest    TEXT NOT NULL,
+  activity  TEXT NOT NULL,
+  PRIMARY KEY(record_id, digest));
+CREATE INDEX record_files_digest ON record_files(activity, digest);
+INSERT OR IGNORE INTO record_files(record_id, digest, activity)
+  SELECT r.id, json_extract(f.value, '$.sha256'), r.activity
+  FROM records r, json_each(r.body, '$.files') f
+  WHERE r.activity <> '' AND json_valid(r.body);
+CREATE TABLE aliases(
+  source      TEXT NOT NULL,
+  natural_key TEXT NOT NULL,
+  record_id   TEXT NOT NULL,
+  locator     TEXT NOT NULL DEFAULT '',
+  first_seen  TEXT NOT NULL,
+  last_seen   TEXT NOT NULL,
+  PRIMARY KEY(source, natural_key));
+CREATE INDEX aliases_record ON aliases(record_id);
+)sql",
 };
 
 int current_version(Db& db) {

@@ -6,7 +6,7 @@
 
 namespace sseccoe::store {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Brings the schema to kSchemaVersion. Throws std::runtime_error when the
 // database is newer than this binary, saying what to do.

@@ -200,6 +200,14 @@ void Store::upsert_record(const Harvested& h, const std::string& now) {
       .bind(11, model::content_fingerprint(h.record))
       .bind(12, now)
       .run();
+  db_->prepare("DELETE FROM record_files WHERE record_id=?1").bind(1, h.record.id).run();
+  if (!h.record.activity.empty())
+    for (const auto& f : h.record.files)
+      db_->prepare("INSERT OR IGNORE INTO record_files(record_id, digest, activity) VALUES(?1, ?2, ?3)")
+          .bind(1, h.record.id)
+          .bind(2, f.sha256)
+          .bind(3, h.record.activity)
+          .run();
 }
 
 std::optional<std::string> Store::cursor(const std::string& source) {

@@ -38,6 +38,10 @@ struct Harvested {
   // The item as harvested (pipeline/item_snapshot.hpp), kept for
   // `reclassify`; empty when the record needs none (it will be sent).
   std::string snapshot;
+  // How many of record.people (the first ones) the people register takes:
+  // those the source named (HR rows). Holders read from a certificate are
+  // matched against the register, never added to it.
+  std::size_t registered_people = static_cast<std::size_t>(-1);
 };
 
 // An item of a record with what `reclassify` needs to judge it again.
@@ -49,6 +53,10 @@ struct StoredRecord {
   std::string id, source, natural_key, kind, activity, status, status_reason, classified_by, explain;
   std::string body, fingerprint, folio, synced_at, created_at, updated_at;
   std::int64_t revision = 0, registry_revision = 0;
+};
+
+struct AliasEntry {
+  std::string source, natural_key, locator, first_seen, last_seen;
 };
 
 struct OutboxEntry {
@@ -130,8 +138,30 @@ class Store {
   std::string classify(const std::string& id, const std::string& activity, const std::string& kind,
                        const std::string& body, const std::string& status, const std::string& reason,
                        const std::string& actor);
+  // --- never count twice ---
+  // The record (other than `except_id`) of `activity` that already cites
+  // every one of `digests`, if any.
+  std::optional<std::string> record_citing(const std::string& activity, const std::vector<std::string>& digests,
+                                           const std::string& except_id);
+  // Stores item h as a later sighting of record `canonical_id`: the item is
+  // known (its version and digest, so it is not read again), an alias row
+  // keeps its source, key and locator, and no record is made for it.
+  void commit_alias(const Harvested& h, const std::string& canonical_id, const std::optional<std::string>& cursor);
+  std::vector<AliasEntry> aliases_of(const std::string& record_id);
+
+  // --- people matched later (pipeline/rematch.hpp) ---
+  // Records whose attributes list people the register did not know.
+  std::vector<StoredRecord> records_with_unmatched_people();
+  // A new body for a record whose content did not change but whose people
+  // are now known better: a revision, queued again if it was registered
+  // (the registry gets the completed people). Returns false when the record
+  // is gone or quarantined.
+  bool revise_people(const std::string& id, const std::string& body, const std::string& actor,
+                     const std::string& detail);
+
   // --- reclassification (pipeline/reclassify.hpp) ---
-  // The items whose record is `record_id` (several for a grouped record).
+  // The items whose record is `record_id` (several for a grouped record),
+  // not counting its aliases.
   std::vector<StoredItem> items_of_record(const std::string& record_id);
   // Applies a new classification to a record that was unclassified or held
   // and never registered, in one transaction: the record's new body, status
@@ -165,6 +195,9 @@ class Store {
   std::optional<PersonEntry> person_by_curp(const std::string& curp);
   std::vector<PersonEntry> people_by_name_key(const std::string& name_key);
   std::int64_t people_count();
+  // People a source knows without records (a census's rows), in one
+  // transaction (joins an open batch).
+  void register_known_people(const std::string& source, const std::vector<model::Person>& people);
 
   // Removes blobs no file row refers to (left by a crash between the blob's
   // rename and its transaction) and stray temporary files.
@@ -175,6 +208,8 @@ class Store {
   void flush_batch_if_due();  // with mu_ held
   // Inside commit_harvest's transaction.
   void register_people(const Harvested& h, const std::string& now);
+  // Inside a transaction: the person's row, filled in; returns its identity ("" for nobody).
+  std::string upsert_person(const model::Person& p, const std::string& source, const std::string& now);
   // Inside a transaction: inserts record h or makes it its next revision.
   void upsert_record(const Harvested& h, const std::string& now);
 

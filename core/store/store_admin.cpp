@@ -234,3 +234,42 @@ std::size_t Store::collect_garbage() {
 }
 
 }  // namespace sseccoe::store
+
+namespace sseccoe::store {
+
+std::vector<StoredRecord> Store::records_with_unmatched_people() {
+  std::lock_guard lock(mu_);
+  std::vector<StoredRecord> out;
+  auto st = db_->prepare(std::string("SELECT ") + kRecordColumns +
+                         " FROM records WHERE status <> 'quarantined' AND json_valid(body) AND "
+                         "json_array_length(body, '$.attributes.unmatched') > 0 ORDER BY id");
+  while (st.step()) out.push_back(read_record(st));
+  return out;
+}
+
+bool Store::revise_people(const std::string& id, const std::string& body, const std::string& actor,
+                          const std::string& detail) {
+  std::lock_guard lock(mu_);
+  Transaction tx(*db_);
+  auto cur = db_->prepare("SELECT status FROM records WHERE id=?1");
+  cur.bind(1, id);
+  if (!cur.step()) return false;
+  const std::string status = cur.text(0);
+  if (status == "quarantined") return false;
+  const model::Record rec = model::record_from_json(nlohmann::json::parse(body));
+  const bool sendable = status == "synced" || status == "pending";
+  db_->prepare("UPDATE records SET body=?2, fingerprint=?3, revision=revision+1, status=?4, updated_at=?5 "
+               "WHERE id=?1")
+      .bind(1, id)
+      .bind(2, body)
+      .bind(3, model::content_fingerprint(rec))
+      .bind(4, sendable ? std::string("pending") : status)
+      .bind(5, util::now_rfc3339())
+      .run();
+  if (sendable) enqueue(id);
+  audit_row(*db_, actor, "record.people_matched", id, detail);
+  tx.commit();
+  return true;
+}
+
+}  // namespace sseccoe::store

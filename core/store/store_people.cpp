@@ -3,6 +3,8 @@
 // source, else the normalised name), with the records that name them. It
 // never leaves the machine; later stages match certificate holders and
 // committee members against it.
+#include <algorithm>
+
 #include "sseccoe/sdk/identity.hpp"
 #include "store/store.hpp"
 #include "util/time.hpp"
@@ -37,29 +39,36 @@ constexpr const char* kPersonColumns =
 
 }  // namespace
 
+std::string Store::upsert_person(const model::Person& p, const std::string& source, const std::string& now) {
+  const std::string name_key = sdk::identity::name_key(p.name);
+  const std::string identity = identity_of(p, source, name_key);
+  if (identity.empty()) return {};  // nothing to know the person by
+  // A later sighting fills what an earlier one lacked and never blanks a
+  // field: an export without the RFC column does not erase a known RFC.
+  db_->prepare("INSERT INTO people(identity, name, name_key, curp, rfc, employee_id, first_seen, last_seen) "
+               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
+               "ON CONFLICT(identity) DO UPDATE SET "
+               "name=CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END, "
+               "name_key=CASE WHEN excluded.name_key <> '' THEN excluded.name_key ELSE name_key END, "
+               "rfc=CASE WHEN excluded.rfc <> '' THEN excluded.rfc ELSE rfc END, "
+               "employee_id=CASE WHEN excluded.employee_id <> '' THEN excluded.employee_id ELSE employee_id END, "
+               "last_seen=excluded.last_seen")
+      .bind(1, identity)
+      .bind(2, p.name)
+      .bind(3, name_key)
+      .bind(4, p.curp)
+      .bind(5, p.rfc)
+      .bind(6, p.employee_id)
+      .bind(7, now)
+      .run();
+  return identity;
+}
+
 void Store::register_people(const Harvested& h, const std::string& now) {
-  for (const auto& p : h.record.people) {
-    const std::string name_key = sdk::identity::name_key(p.name);
-    const std::string identity = identity_of(p, h.source, name_key);
-    if (identity.empty()) continue;  // nothing to know the person by
-    // A later sighting fills what an earlier one lacked and never blanks a
-    // field: an export without the RFC column does not erase a known RFC.
-    db_->prepare("INSERT INTO people(identity, name, name_key, curp, rfc, employee_id, first_seen, last_seen) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
-                 "ON CONFLICT(identity) DO UPDATE SET "
-                 "name=CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END, "
-                 "name_key=CASE WHEN excluded.name_key <> '' THEN excluded.name_key ELSE name_key END, "
-                 "rfc=CASE WHEN excluded.rfc <> '' THEN excluded.rfc ELSE rfc END, "
-                 "employee_id=CASE WHEN excluded.employee_id <> '' THEN excluded.employee_id ELSE employee_id END, "
-                 "last_seen=excluded.last_seen")
-        .bind(1, identity)
-        .bind(2, p.name)
-        .bind(3, name_key)
-        .bind(4, p.curp)
-        .bind(5, p.rfc)
-        .bind(6, p.employee_id)
-        .bind(7, now)
-        .run();
+  const std::size_t n = std::min(h.registered_people, h.record.people.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string identity = upsert_person(h.record.people[i], h.source, now);
+    if (identity.empty()) continue;
     db_->prepare("INSERT OR IGNORE INTO person_records(person_id, record_id, source) "
                  "SELECT id, ?2, ?3 FROM people WHERE identity=?1")
         .bind(1, identity)
@@ -67,6 +76,14 @@ void Store::register_people(const Harvested& h, const std::string& now) {
         .bind(3, h.source)
         .run();
   }
+}
+
+void Store::register_known_people(const std::string& source, const std::vector<model::Person>& people) {
+  std::lock_guard lock(mu_);
+  const std::string now = util::now_rfc3339();
+  Transaction tx(*db_);
+  for (const auto& p : people) upsert_person(p, source, now);
+  tx.commit();
 }
 
 std::optional<PersonEntry> Store::person_by_curp(const std::string& curp) {

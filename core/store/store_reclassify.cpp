@@ -10,6 +10,7 @@ std::vector<StoredItem> Store::items_of_record(const std::string& record_id) {
   std::vector<StoredItem> out;
   auto st = db_->prepare(
       "SELECT source, natural_key, version, digest, record_id, snapshot FROM items WHERE record_id=?1 "
+      "AND NOT EXISTS (SELECT 1 FROM aliases a WHERE a.source=items.source AND a.natural_key=items.natural_key) "
       "ORDER BY first_seen, natural_key");
   st.bind(1, record_id);
   while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
@@ -100,6 +101,92 @@ void Store::mark_for_reread(const std::string& source, const std::string& key, c
       .bind(4, why)
       .run();
   tx.commit();
+}
+
+}  // namespace sseccoe::store
+
+namespace sseccoe::store {
+
+std::optional<std::string> Store::record_citing(const std::string& activity, const std::vector<std::string>& digests,
+                                                const std::string& except_id) {
+  if (digests.empty() || activity.empty()) return std::nullopt;
+  std::lock_guard lock(mu_);
+  // Candidates cite the first digest; one of them must cite them all.
+  auto st = db_->prepare("SELECT record_id FROM record_files WHERE activity=?1 AND digest=?2 AND record_id<>?3 "
+                         "ORDER BY record_id");
+  st.bind(1, activity).bind(2, digests[0]).bind(3, except_id);
+  std::vector<std::string> candidates;
+  while (st.step()) candidates.push_back(st.text(0));
+  for (const auto& id : candidates) {
+    bool all = true;
+    for (std::size_t i = 1; i < digests.size() && all; ++i) {
+      auto q = db_->prepare("SELECT 1 FROM record_files WHERE record_id=?1 AND digest=?2");
+      q.bind(1, id).bind(2, digests[i]);
+      all = q.step();
+    }
+    if (all) return id;
+  }
+  return std::nullopt;
+}
+
+void Store::commit_alias(const Harvested& h, const std::string& canonical_id,
+                         const std::optional<std::string>& cursor) {
+  std::lock_guard lock(mu_);
+  const std::string now = util::now_rfc3339();
+  Transaction tx(*db_);
+  for (const auto& b : h.blobs)
+    db_->prepare("INSERT OR IGNORE INTO files(digest, size, media_type, created_at) VALUES(?1, ?2, ?3, ?4)")
+        .bind(1, b.digest)
+        .bind(2, static_cast<std::int64_t>(b.size))
+        .bind(3, b.media_type)
+        .bind(4, now)
+        .run();
+  db_->prepare("INSERT INTO items(source, natural_key, version, digest, record_id, locator, first_seen, last_seen) "
+               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
+               "ON CONFLICT(source, natural_key) DO UPDATE SET version=excluded.version, digest=excluded.digest, "
+               "record_id=excluded.record_id, locator=excluded.locator, last_seen=excluded.last_seen, gone_at=NULL, "
+               "snapshot=''")
+      .bind(1, h.source)
+      .bind(2, h.natural_key)
+      .bind(3, h.version)
+      .bind(4, h.digest)
+      .bind(5, canonical_id)
+      .bind(6, h.locator)
+      .bind(7, now)
+      .run();
+  db_->prepare("INSERT INTO aliases(source, natural_key, record_id, locator, first_seen, last_seen) "
+               "VALUES(?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(source, natural_key) DO UPDATE SET "
+               "record_id=excluded.record_id, locator=excluded.locator, last_seen=excluded.last_seen")
+      .bind(1, h.source)
+      .bind(2, h.natural_key)
+      .bind(3, canonical_id)
+      .bind(4, h.locator)
+      .bind(5, now)
+      .run();
+  db_->prepare("INSERT INTO audit(at, actor, action, target, detail) VALUES(?1, 'harvester', 'record.alias', ?2, ?3)")
+      .bind(1, now)
+      .bind(2, canonical_id)
+      .bind(3, "the same content from " + h.source + " (" + h.locator + ")")
+      .run();
+  if (cursor)
+    db_->prepare("INSERT INTO cursors(source, value, updated_at) VALUES(?1, ?2, ?3) "
+                 "ON CONFLICT(source) DO UPDATE SET value=excluded.value, updated_at=excluded.updated_at")
+        .bind(1, h.source)
+        .bind(2, *cursor)
+        .bind(3, now)
+        .run();
+  tx.commit();
+  flush_batch_if_due();
+}
+
+std::vector<AliasEntry> Store::aliases_of(const std::string& record_id) {
+  std::lock_guard lock(mu_);
+  std::vector<AliasEntry> out;
+  auto st = db_->prepare("SELECT source, natural_key, locator, first_seen, last_seen FROM aliases WHERE record_id=?1 "
+                         "ORDER BY first_seen, source, natural_key");
+  st.bind(1, record_id);
+  while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+  return out;
 }
 
 }  // namespace sseccoe::store

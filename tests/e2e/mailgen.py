@@ -125,21 +125,44 @@ def _pdf_text(s):
 
 def certificate_pdf(holder, course, serial):
     """A one-page PDF (Helvetica, WinAnsi) whose text pdftotext can read back."""
-    lines = ["CONSTANCIA", f"Se otorga a {holder}", f"por acreditar el curso {course}", f"Folio {serial}"]
-    content = b"BT /F1 18 Tf 72 720 Td " + _pdf_text(lines[0]) + b" Tj ET\n"
-    y = 680
-    for line in lines[1:]:
-        content += b"BT /F1 12 Tf 72 %d Td " % y + _pdf_text(line) + b" Tj ET\n"
-        y -= 24
+    return text_pdf(["CONSTANCIA", f"Se otorga a {holder}", f"por acreditar el curso {course}", f"Folio {serial}"])
+
+
+def text_pdf(lines, second_column=(), image_only=False):
+    """A one-page PDF whose text poppler reads back: `lines` down the page
+    (the first one large, as a title), `second_column` beside them on the
+    right half (a two-column layout), or, with image_only, no text at all
+    but a small gray image (what a scanner makes)."""
+    content = b""
+    if image_only:
+        content = b"q 400 0 0 300 100 400 cm /Im1 Do Q\n"
+    else:
+        y = 720
+        for i, line in enumerate(lines):
+            size = 18 if i == 0 else 12
+            content += b"BT /F1 %d Tf 72 %d Td " % (size, y) + _pdf_text(line) + b" Tj ET\n"
+            y -= 40 if i == 0 else 24
+        y = 680
+        for line in second_column:
+            content += b"BT /F1 12 Tf 330 %d Td " % y + _pdf_text(line) + b" Tj ET\n"
+            y -= 24
     stream = zlib.compress(content, 9)
+    resources = b"<< /Font << /F1 4 0 R >> >>"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
-        b"/Contents 5 0 R >>",
+        None,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
+    if image_only:
+        pixels = zlib.compress(bytes([128]) * (40 * 30), 9)
+        objects.append(b"<< /Type /XObject /Subtype /Image /Width 40 /Height 30 /ColorSpace /DeviceGray "
+                       b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(pixels)
+                       + pixels + b"\nendstream")
+        resources = b"<< /XObject << /Im1 6 0 R >> >>"
+    objects[2] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources " + resources +
+                  b" /Contents 5 0 R >>")
     out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
     offsets = []
     for i, body in enumerate(objects, 1):
@@ -425,6 +448,8 @@ def winmail_message(n, holder, course, tnef_bytes=None):
 
 
 def broken_messages():
+    # Each message its own certificate: the same file twice for one activity
+    # would be one record and an alias (never counted twice).
     pdf = certificate_pdf("Ana Pérez", "Ética pública", "ROTO-1")
     good_b64 = base64.encodebytes(pdf)
     out = {}
@@ -446,10 +471,12 @@ def broken_messages():
         "x", PLATFORM, f"Ana Pérez <ana@{DOMAIN}>", mx_date(2021, 5, 5), message_id=f"latin1@{DOMAIN}",
         body="texto", raw_subject="Constancia de participación".encode("latin-1"),
         raw_from="José Núñez <jose@inm.gob.mx>".encode("latin-1"),
-        attachments=[Attachment("Constancia Peña.pdf", pdf, name_style="latin1")])
+        attachments=[Attachment("Constancia Peña.pdf", certificate_pdf("Ana Pérez", "Ética pública", "ROTO-3"),
+                                name_style="latin1")])
     out["no_message_id"] = build_message("Constancia sin identificador", PLATFORM, f"Ana Pérez <ana@{DOMAIN}>",
                                          mx_date(2021, 5, 6), message_id=None, body="texto",
-                                         attachments=[Attachment("constancia.pdf", pdf)])
+                                         attachments=[Attachment("constancia.pdf", certificate_pdf(
+                                             "Ana Pérez", "Ética pública", "ROTO-4"))])
     out["not_a_message"] = pdf
     out["empty"] = b""
     return out

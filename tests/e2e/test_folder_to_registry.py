@@ -52,8 +52,10 @@ class FolderToRegistry(unittest.TestCase):
         self.assertIn("Constancia: José Núñez - Conflictos de interés", titles)
 
         # The unmatched file stays local, listed, never sent.
-        unclassified = a.run("unclassified", "list", "--json", check=True).json()["records"]
+        review = a.run("unclassified", "list", "--json", check=True).json()["records"]
+        unclassified = [r for r in review if r["status"] == "unclassified"]
         self.assertEqual([r["key"] for r in unclassified], ["Varios/minuta.txt"])
+        self.assertEqual(unclassified[0]["review"], "no rule matched")
         status, _ = self.registry.get(f"/evidence/{unclassified[0]['id']}", institution="INM")
         self.assertEqual(status, 404)
         explain = a.run("explain", unclassified[0]["id"], check=True)
@@ -89,7 +91,8 @@ class FolderToRegistry(unittest.TestCase):
         a = self.agent
         a.put_file("Varios/cartel suelto.png", PNG, MAY_2021)
         a.run("run", "--once", check=True)
-        [rec] = a.run("unclassified", "list", "--json", check=True).json()["records"]
+        [rec] = [r for r in a.run("unclassified", "list", "--json", check=True).json()["records"]
+                 if r["status"] == "unclassified"]
         out = a.run("classify", rec["id"], "--activity", "2.1.2", "--kind", "diffusion_material", check=True)
         self.assertIn("pending", out.out)
         bad = a.run("classify", rec["id"], "--activity", "9.9.9", "--kind", "diffusion_material")

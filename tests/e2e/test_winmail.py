@@ -71,7 +71,7 @@ class WinmailToRegistry(unittest.TestCase):
         self.assertEqual(kept[0]["status"], "unclassified", kept[0])
         shown = self.agent.run("records", "show", kept[0]["id"], "--json", check=True).json()
         self.assertEqual([(f["name"], f["media_type"]) for f in shown["record"]["files"]],
-                         [("winmail.dat", "application/ms-tnef")])
+                         [("winmail.dat", "application/vnd.ms-tnef")])  # typed by its bytes (libmagic)
         quarantine = self.agent.run("quarantine", "list", "--json", check=True).json()
         self.assertEqual(quarantine["quarantine"], [], quarantine)
 

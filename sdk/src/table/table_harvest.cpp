@@ -116,6 +116,10 @@ struct TableHarvest::Impl {
   std::uint64_t base = 0;
   std::uint64_t max_line = 0;
   std::uint64_t census_rows = 0, census_ragged = 0;
+  // A census's people on their way to the people register, a batch at a time
+  // so that memory stays flat whatever the staff's size.
+  static constexpr std::size_t kCensusPeopleBatch = 1000;
+  std::vector<Person> census_people;
   std::uint64_t rfc_warnings = 0;
   std::uint64_t control_rows = 0, first_control_line = 0;
   int first_control_code = 0;
@@ -234,7 +238,9 @@ struct TableHarvest::Impl {
     if (detail::is_blank_row(cells)) return EmitOutcome::Unchanged;
     ++counts.rows;
     if (census) {
-      ++(cells.size() == binding.width ? census_rows : census_ragged);
+      const bool whole = cells.size() == binding.width;
+      ++(whole ? census_rows : census_ragged);
+      if (whole) remember_census_person(cells);
       return EmitOutcome::Unchanged;
     }
     if (cells.size() != binding.width)
@@ -372,7 +378,44 @@ struct TableHarvest::Impl {
     close();
   }
 
+  // A census row's person, for the people register only (Emitter::
+  // people_seen): never an item, never sent. A cell that is not clean text
+  // or a malformed CURP leaves that part out; nothing is refused, since a
+  // census only counts.
+  void remember_census_person(const std::vector<std::string>& cells) {
+    Person p;
+    for (const auto& f : binding.fields) {
+      if (f.role == FieldRole::Other || f.role == FieldRole::OccurredOn) continue;
+      const std::string_view cell = detail::trim(cells[f.column]);
+      if (cell.empty() || !utf8::is_valid(cell) || first_control(cell) >= 0) continue;
+      std::string v = utf8::nfc(cell);
+      switch (f.role) {
+        case FieldRole::Name: p.name = std::move(v); break;
+        case FieldRole::EmployeeId: p.employee_id = std::move(v); break;
+        case FieldRole::Curp:
+          v = identity::canonical_curp(v);
+          if (identity::curp_error(v).empty()) p.curp = std::move(v);
+          break;
+        case FieldRole::Rfc:
+          v = identity::canonical_rfc(v);
+          if (identity::rfc_error(v).empty()) p.rfc = std::move(v);
+          break;
+        default: break;
+      }
+    }
+    if (p.name.empty() && p.curp.empty() && p.employee_id.empty()) return;
+    census_people.push_back(std::move(p));
+    if (census_people.size() >= kCensusPeopleBatch) flush_census_people();
+  }
+
+  void flush_census_people() {
+    if (census_people.empty()) return;
+    out.people_seen(census_people);
+    census_people.clear();
+  }
+
   void emit_census() {
+    flush_census_people();
     if (census_ragged > 0)
       out.log(LogLevel::Warn, where + ": " + std::to_string(census_ragged) +
                                   " rows have another number of fields than the header and are not counted");

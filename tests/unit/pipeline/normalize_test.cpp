@@ -87,7 +87,7 @@ class Normalize : public ::testing::Test {
     item.occurred_on_from = "mtime";
     item.locator = "/srv/comite/constancias/2021/ana-lopez.pdf";
     item.contents.push_back({"ana-lopez.pdf", "", 3, nullptr, "", ""});
-    blobs.push_back({std::string(64, 'b'), 3, "application/pdf"});
+    blobs.push_back({std::string(64, 'b'), 3, "application/pdf", ""});
   }
 
   store::Harvested run(std::optional<store::StoredRecord> existing = std::nullopt) {
@@ -260,7 +260,7 @@ TEST_F(Normalize, ARuleClassificationIsNotKeptOnceNoRuleMatches) {
 
 TEST_F(Normalize, SeveralContentsBecomeSeveralFiles) {
   item.contents.push_back({"anexo.png", "", 5, nullptr, "", ""});
-  blobs.push_back({std::string(64, 'c'), 5, "image/png"});
+  blobs.push_back({std::string(64, 'c'), 5, "image/png", ""});
   auto h = run();
   ASSERT_EQ(h.record.files.size(), 2u);
   EXPECT_EQ(h.record.files[1].name, "anexo.png");

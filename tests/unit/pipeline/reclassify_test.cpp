@@ -275,7 +275,7 @@ TEST(ItemSnapshot, RoundTripsWhatRulesAndRecordsUse) {
   item.locator = "file:///srv/rh/directorio.csv#line=2";
   item.people = {{"Ana Pérez", "AAAA800101HDFRRN09", "", "123"}};
   item.contents.push_back(content("a.pdf", "x", "attachment", nullptr, "email_dispatch"));
-  const auto s = from_snapshot(to_snapshot(item, {{"", 0, ""}}));
+  const auto s = from_snapshot(to_snapshot(item, {{"", 0, "", ""}}));
   EXPECT_EQ(s.item.natural_key, item.natural_key);
   EXPECT_EQ(s.item.metadata.at("cargo"), "Presidenta");
   EXPECT_EQ(s.item.metadata.at("raw"), "caf\xEF\xBF\xBD") << "a stray byte becomes U+FFFD, nothing throws";

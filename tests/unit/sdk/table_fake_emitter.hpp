@@ -54,6 +54,11 @@ class FakeEmitter : public Emitter {
     return true;
   }
   void checkpoint(const Cursor&) override { check_not_listing("checkpoint"); }
+  void people_seen(const std::vector<Person>& people) override {
+    check_not_listing("people_seen");
+    ++people_seen_calls;
+    seen_people.insert(seen_people.end(), people.begin(), people.end());
+  }
   void gone(std::string_view key) override {
     check_not_listing("gone");
     gone_keys.insert(std::string(key));
@@ -99,6 +104,8 @@ class FakeEmitter : public Emitter {
   std::uint64_t emit_calls = 0;
   std::vector<Item> items;
   std::vector<Quarantined> quarantined;
+  std::vector<Person> seen_people;  // people_seen: a census's people
+  int people_seen_calls = 0;
   std::map<std::string, std::string> store;  // natural key -> version, across passes
   std::set<std::string> gone_keys;
   std::vector<std::string> gone_order;

@@ -146,6 +146,37 @@ TEST(TableCensus, CountsRowsAndEmitsOneItemWithoutPeople) {
   EXPECT_EQ(out.all_text().find("Ana"), std::string::npos);
 }
 
+// The staff a census lists go into the people register (people_seen), so
+// that certificates can be matched against everyone; still no item carries
+// them, and nothing is refused: a census only counts.
+TEST(TableCensus, ItsPeopleAreSeenForTheRegisterButNeverEmitted) {
+  FakeEmitter out;
+  pass(out,
+       {{"1", "Ana Pérez", "PEGL890909MJCRMS08"},
+        {"2", "Luis Gómez", "bad"},  // a malformed CURP: the person without it
+        {"", "", ""},
+        {"3", "Eva"}},  // ragged: neither counted nor seen
+       true, "census");
+  ASSERT_EQ(out.items.size(), 1u);
+  EXPECT_TRUE(out.items[0].people.empty());
+  ASSERT_EQ(out.seen_people.size(), 2u);
+  EXPECT_EQ(out.seen_people[0].name, "Ana Pérez");
+  EXPECT_EQ(out.seen_people[0].curp, "PEGL890909MJCRMS08");
+  EXPECT_EQ(out.seen_people[0].employee_id, "1");
+  EXPECT_EQ(out.seen_people[1].name, "Luis Gómez");
+  EXPECT_EQ(out.seen_people[1].curp, "");
+  EXPECT_TRUE(out.quarantined.empty());
+}
+
+TEST(TableCensus, ALargeStaffIsSeenInBatches) {
+  FakeEmitter out;
+  std::vector<std::vector<std::string>> rows;
+  for (int i = 0; i < 2500; ++i) rows.push_back({std::to_string(i), "Persona " + std::to_string(i), ""});
+  pass(out, rows, true, "census");
+  EXPECT_EQ(out.seen_people.size(), 2500u);
+  EXPECT_EQ(out.people_seen_calls, 3) << "1000 at a time, then the rest";
+}
+
 TEST(TableCensus, NeverReportsGoneAndQuarantinesOnlyUnreadableRows) {
   FakeEmitter out;
   out.store["row:1"] = "v";

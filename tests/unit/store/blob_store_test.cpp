@@ -139,10 +139,22 @@ TEST_F(BlobStoreTest, DetectsMediaTypesFromTheFirstBytes) {
   EXPECT_EQ(put("nombre,curso\nAna,Ética\n").media_type.rfind("text/", 0), 0u);
 }
 
-TEST_F(BlobStoreTest, AGivenMediaTypeWins) {
+// What the bytes are decides: a "constancia.pdf" that is a PNG is an image
+// whatever the sender declared. The declaration stays only where the
+// content says nothing more precise.
+TEST_F(BlobStoreTest, TheDetectedMediaTypeWinsOverTheDeclaredOne) {
   const std::string pdf = "%PDF-1.4\n%%EOF\n";
-  EXPECT_EQ(put(pdf, "application/octet-stream").media_type, "application/octet-stream");
-  EXPECT_EQ(put("a,b\n", "text/csv").media_type, "text/csv");
+  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0\x90\x91\x68\x36", 33);
+  auto typed = put(png, "application/pdf");
+  EXPECT_EQ(typed.media_type, "image/png");
+  EXPECT_EQ(typed.declared_media_type, "application/pdf");
+  EXPECT_EQ(put(pdf, "application/octet-stream").media_type, "application/pdf");
+  EXPECT_EQ(put("a,b\n", "text/csv").media_type, "text/csv") << "text/plain says less than text/csv";
+  EXPECT_EQ(put(std::string("\x01\x02\x03\xfe", 4), "application/x-foo").media_type, "application/x-foo")
+      << "octet-stream says nothing";
+  EXPECT_EQ(choose_media_type("", "image/png"), "image/png");
+  EXPECT_EQ(choose_media_type("text/calendar", "text/plain"), "text/calendar");
+  EXPECT_EQ(choose_media_type("image/jpeg", "text/plain"), "text/plain");
 }
 
 TEST_F(BlobStoreTest, GarbageCollectionKeepsReferencedBlobsAndClearsTmp) {

@@ -34,7 +34,7 @@ TEST(StoreOpen, CreatesDatabaseAndBlobDirectory) {
   EXPECT_TRUE(std::filesystem::is_directory(t.state() + "/blobs/tmp"));
   EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"),
             std::to_string(kSchemaVersion));
-  EXPECT_EQ(kSchemaVersion, 3);
+  EXPECT_EQ(kSchemaVersion, 4);
   EXPECT_EQ(testing::query(t.state(), "PRAGMA journal_mode"), "wal");
 }
 
@@ -57,13 +57,13 @@ TEST(StoreOpen, RefusesADatabaseWithANewerSchema) {
   { Store s(t.state()); }
   {
     Db db(t.state() + "/agent.db");
-    db.exec("UPDATE meta SET value='4' WHERE key='schema_version'");
+    db.exec("UPDATE meta SET value='5' WHERE key='schema_version'");
   }
   const std::string err = open_error(t.state());
-  EXPECT_THAT(err, AllOf(HasSubstr(t.state() + "/agent.db"), HasSubstr("newer"), HasSubstr("schema version 4"),
+  EXPECT_THAT(err, AllOf(HasSubstr(t.state() + "/agent.db"), HasSubstr("newer"), HasSubstr("schema version 5"),
                          HasSubstr("run the newer sseccoe-agent"), HasSubstr("backup")));
   // Refusing must not have touched the file: the newer agent can still use it.
-  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "4");
+  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "5");
 }
 
 TEST(StoreOpen, AVersionOneStoreGainsThePeopleRegisterAndKeepsItsRecords) {
@@ -76,11 +76,12 @@ TEST(StoreOpen, AVersionOneStoreGainsThePeopleRegisterAndKeepsItsRecords) {
   {
     // What an agent of schema version 1 left behind.
     Db db(t.state() + "/agent.db");
-    db.exec("DROP INDEX items_record; ALTER TABLE items DROP COLUMN snapshot; DROP TABLE person_records; "
+    db.exec("DROP TABLE aliases; DROP TABLE record_files; DROP INDEX items_record; "
+            "ALTER TABLE items DROP COLUMN snapshot; DROP TABLE person_records; "
             "DROP TABLE people; UPDATE meta SET value='1' WHERE key='schema_version'");
   }
   Store s(t.state());
-  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "3");
+  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "4");
   EXPECT_EQ(testing::count(t.state(), "SELECT count(*) FROM people"), 0);
   ASSERT_TRUE(s.record(h.record.id));
   EXPECT_EQ(s.cursor(testing::kSource), "cursor-1");
@@ -96,16 +97,36 @@ TEST(StoreOpen, AVersionTwoStoreGainsItemSnapshotsAndKeepsItsItems) {
   }
   {
     Db db(t.state() + "/agent.db");
-    db.exec("DROP INDEX items_record; ALTER TABLE items DROP COLUMN snapshot; "
-            "UPDATE meta SET value='2' WHERE key='schema_version'");
+    db.exec("DROP TABLE aliases; DROP TABLE record_files; DROP INDEX items_record; "
+            "ALTER TABLE items DROP COLUMN snapshot; UPDATE meta SET value='2' WHERE key='schema_version'");
   }
   Store s(t.state());
-  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "3");
+  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "4");
   const auto items = s.items_of_record(h.record.id);
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].snapshot, "") << "items harvested before keep no snapshot; reclassify asks their source";
   EXPECT_EQ(items[0].natural_key, h.natural_key);
   EXPECT_EQ(s.cursor(testing::kSource), "cursor-1");
+}
+
+TEST(StoreOpen, AVersionThreeStoreLearnsWhichFilesItsRecordsCite) {
+  TempDir t;
+  auto h = testing::harvested("a.pdf");
+  h.record.files = {{std::string(64, 'a'), "a.pdf", "application/pdf", 3}};
+  {
+    Store s(t.state());
+    s.commit_harvest(h, std::nullopt);
+  }
+  {
+    Db db(t.state() + "/agent.db");
+    db.exec("DROP TABLE aliases; DROP TABLE record_files; UPDATE meta SET value='3' WHERE key='schema_version'");
+  }
+  Store s(t.state());
+  EXPECT_EQ(testing::query(t.state(), "SELECT value FROM meta WHERE key='schema_version'"), "4");
+  ASSERT_FALSE(h.record.files.empty());
+  EXPECT_EQ(s.record_citing(h.record.activity, {h.record.files[0].sha256}, "ev-other"), h.record.id)
+      << "the backfill lets the next sighting of the same content be an alias";
+  EXPECT_TRUE(s.aliases_of(h.record.id).empty());
 }
 
 TEST(StoreOpen, RefusesADamagedDatabaseNamingTheFile) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sseccoe/sdk/item.hpp"
 #include <stdexcept>
@@ -92,6 +93,12 @@ class Emitter {
   // Logs through the agent's logger. Personal data is masked by the core, but
   // plugins should still avoid passing names, CURP, RFC or bodies.
   virtual void log(LogLevel level, std::string_view message) = 0;
+
+  // People a source knows without them being evidence (the rows of a
+  // census): the core adds them to its people register, which never leaves
+  // the machine, so that a certificate's holder can be matched against
+  // everyone on the staff. Nothing is registered or sent for them. ABI 3.
+  virtual void people_seen(const std::vector<Person>& people) { (void)people; }
 };
 
 }  // namespace sseccoe::sdk

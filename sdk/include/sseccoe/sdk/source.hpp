@@ -17,7 +17,8 @@ namespace sseccoe::sdk {
 
 // 2: Item::people, Content::role/only_for_kind, SourceConfig::work_dir/role,
 //    OptionType::StringMap.
-constexpr int kAbiVersion = 2;
+// 3: Emitter::people_seen (a census's people for the people register).
+constexpr int kAbiVersion = 3;
 
 // Everything a source instance is created with.
 struct SourceConfig {
