@@ -128,13 +128,7 @@ HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std
   const std::string fingerprint = model::content_fingerprint(h.record);
   Transaction tx(*db_);
 
-  for (const auto& b : h.blobs)
-    db_->prepare("INSERT OR IGNORE INTO files(digest, size, media_type, created_at) VALUES(?1, ?2, ?3, ?4)")
-        .bind(1, b.digest)
-        .bind(2, static_cast<std::int64_t>(b.size))
-        .bind(3, b.media_type)
-        .bind(4, now)
-        .run();
+  insert_files(h.blobs, now);
 
   db_->prepare("INSERT INTO items(source, natural_key, version, digest, record_id, locator, first_seen, last_seen, "
                "snapshot) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8) "
@@ -176,6 +170,16 @@ HarvestOutcome Store::commit_harvest(const Harvested& h, const std::optional<std
   tx.commit();
   flush_batch_if_due();
   return outcome;
+}
+
+void Store::insert_files(const std::vector<BlobInfo>& blobs, const std::string& now) {
+  for (const auto& b : blobs)
+    db_->prepare("INSERT OR IGNORE INTO files(digest, size, media_type, created_at) VALUES(?1, ?2, ?3, ?4)")
+        .bind(1, b.digest)
+        .bind(2, static_cast<std::int64_t>(b.size))
+        .bind(3, b.media_type)
+        .bind(4, now)
+        .run();
 }
 
 void Store::upsert_record(const Harvested& h, const std::string& now) {

@@ -210,6 +210,8 @@ class Store {
   void register_people(const Harvested& h, const std::string& now);
   // Inside a transaction: the person's row, filled in; returns its identity ("" for nobody).
   std::string upsert_person(const model::Person& p, const std::string& source, const std::string& now);
+  // Inside a transaction: the file rows of stored blobs (kept once each).
+  void insert_files(const std::vector<BlobInfo>& blobs, const std::string& now);
   // Inside a transaction: inserts record h or makes it its next revision.
   void upsert_record(const Harvested& h, const std::string& now);
 

@@ -134,13 +134,7 @@ void Store::commit_alias(const Harvested& h, const std::string& canonical_id,
   std::lock_guard lock(mu_);
   const std::string now = util::now_rfc3339();
   Transaction tx(*db_);
-  for (const auto& b : h.blobs)
-    db_->prepare("INSERT OR IGNORE INTO files(digest, size, media_type, created_at) VALUES(?1, ?2, ?3, ?4)")
-        .bind(1, b.digest)
-        .bind(2, static_cast<std::int64_t>(b.size))
-        .bind(3, b.media_type)
-        .bind(4, now)
-        .run();
+  insert_files(h.blobs, now);
   db_->prepare("INSERT INTO items(source, natural_key, version, digest, record_id, locator, first_seen, last_seen) "
                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
                "ON CONFLICT(source, natural_key) DO UPDATE SET version=excluded.version, digest=excluded.digest, "
