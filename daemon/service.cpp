@@ -98,7 +98,7 @@ void Service::monitor(std::stop_token stop) {
     if (stop.stop_requested()) break;
     {
       std::lock_guard lock(mu_);
-      if (workers_) workers_->rematch_if_people_changed();
+      if (workers_) workers_->rematch_if_people_changed(true);
     }
     publish(tick % 2 == 0);
   }

@@ -163,11 +163,19 @@ void Workers::reclassify() {
   }
 }
 
-void Workers::rematch_if_people_changed() {
+void Workers::rematch_if_people_changed(bool settled_only) {
   try {
     const std::int64_t people = store_.people_count();
-    if (people == people_seen_) return;
-    people_seen_ = people;
+    if (people != people_seen_) {
+      people_seen_ = people;
+      rematch_due_ = true;
+      // While an HR export is being read the register grows every few
+      // seconds: wait until it holds still, rather than scan the records
+      // at every step of a million-row import.
+      if (settled_only) return;
+    }
+    if (!rematch_due_) return;
+    rematch_due_ = false;
     const auto report = core::rematch_unmatched(store_);
     if (report.revised > 0) {
       spdlog::info("people register: {} certificate holder(s) matched now, {} record(s) revised", report.matched,

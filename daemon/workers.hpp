@@ -87,14 +87,16 @@ class Workers {
   void reclassify();
   // Matches again the people certificates named and the register did not
   // know (pipeline/rematch.hpp), when the register has grown since the last
-  // look; the service calls it every few seconds, `run --once` after its
-  // harvest. Logs instead of throwing.
-  void rematch_if_people_changed();
+  // look; the service calls it every few seconds with `settled_only` (only
+  // once the register has stopped growing), start and `run --once` without.
+  // Logs instead of throwing.
+  void rematch_if_people_changed(bool settled_only = false);
 
  private:
   Blueprint blueprint_;
   store::Store& store_;
   std::int64_t people_seen_ = -1;
+  bool rematch_due_ = false;
   std::vector<std::unique_ptr<core::Harvester>> harvesters_;
   std::unique_ptr<core::Syncer> syncer_;
   std::stop_source stop_;

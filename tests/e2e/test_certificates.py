@@ -13,11 +13,13 @@ and registers each certificate once in the real registry over loopback:
 """
 import json
 import os
+import signal
+import subprocess
 import time
 import unittest
 
 import mailgen
-from agent_harness import MAY_2021, Agent, toml_str
+from agent_harness import AGENT, MAY_2021, Agent, toml_str, wait_until
 from harness import Registry
 
 CURP_ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
@@ -57,19 +59,24 @@ class Certificates(unittest.TestCase):
         self.addCleanup(self.agent.close)
         self.maildir = mailgen.Maildir(os.path.join(self.agent.root, "Maildir"))
 
-    def configure(self):
-        a = self.agent
-        hr = os.path.join(a.root, "rh")
-        os.makedirs(hr, exist_ok=True)
-        with open(os.path.join(hr, "cartas.csv"), "w", encoding="utf-8") as f:
+    def write_hr(self):
+        with open(os.path.join(self.hr, "cartas.csv"), "w", encoding="utf-8") as f:
             f.write("No. Empleado,Nombre,CURP,Fecha\n")
             for name, c, emp in (ANA, JOSE):
                 f.write(f"{emp},{name.upper()},{c},2021-03-01\n")
+
+    def configure(self, with_hr=True):
+        a = self.agent
+        self.hr = os.path.join(a.root, "rh")
+        os.makedirs(self.hr, exist_ok=True)
+        if with_hr:
+            self.write_hr()
         sources = f"""
 [[source]]
 name = "cartas"
 plugin = "csv"
-path = {toml_str(os.path.join(hr, "cartas.csv"))}
+path = {toml_str(os.path.join(self.hr, "*.csv"))}
+interval = "1s"
 settle = "0s"
 key = ["employee_id"]
 columns = {{ employee_id = "No. Empleado", name = "Nombre", curp = "CURP", occurred_on = "Fecha" }}
@@ -104,9 +111,10 @@ kind = "course_certificate"
 activity = "1.1.1"
 """
         a.write_config(self.registry.url, self.registry.token_file("INM"), sources=sources)
-        check = a.run("check-config")
-        self.assertEqual(check.code, 0, check)
-        self.assertIn("certificate template(s)", check.out)
+        if with_hr:
+            check = a.run("check-config")
+            self.assertEqual(check.code, 0, check)
+            self.assertIn("certificate template(s)", check.out)
 
     def remote(self, record_id):
         status, body = self.registry.get(f"/evidence/{record_id}", institution="INM")
@@ -182,6 +190,42 @@ activity = "1.1.1"
         # Nothing twice on a second pass.
         again = a.run("run", "--once", "--json")
         self.assertEqual(again.json()["registered"], 0, again)
+
+
+    def test_a_holder_read_before_hr_is_matched_when_hr_arrives(self):
+        """The service: the certificate is registered with its holder as
+        read; HR's export arrives later; the holder is matched and the
+        registry gets revision 2 with HR's CURP, same folio."""
+        self.configure(with_hr=False)
+        a = self.agent
+        a.put_file("Constancias/ana.pdf", SICAVISP, MAY_2021)
+        log_path = os.path.join(a.root, "agent.log")
+        log = open(log_path, "wb")
+        self.addCleanup(log.close)
+        proc = subprocess.Popen([AGENT, "--config", a.config, "run"], stdout=log, stderr=log)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
+
+        def read_log():
+            with open(log_path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        wait_until(lambda: "sseccoe-agent running" in read_log() or proc.poll() is not None, 60, "the start")
+        self.assertIsNone(proc.poll(), read_log())
+        wait_until(lambda: a.records("synced"), 60, "the certificate to be registered")
+        rid = self.record("comite", "Constancias/ana.pdf")["id"]
+        first = self.remote(rid)
+        self.assertEqual(first["attributes"]["unmatched"], ["Ana María López Hernández"])
+        self.assertNotIn("curp", first["people"][0])
+
+        self.write_hr()
+        wait_until(lambda: self.remote(rid)["revision"] == 2, 60, "the holder to be matched and sent again")
+        now = self.remote(rid)
+        self.assertEqual(now["people"][0].get("curp"), ANA[1])
+        self.assertEqual(now["people"][0].get("employee_id"), ANA[2])
+        self.assertNotIn("unmatched", now["attributes"])
+        self.assertEqual(now["folio"], first["folio"])
+        self.assertIn("certificate holder(s) matched now", read_log())
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(timeout=60), 0, read_log())
 
 
 if __name__ == "__main__":
