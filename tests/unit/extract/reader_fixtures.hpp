@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "extract/reader.hpp"
+#include "need.hpp"
 
 namespace sseccoe::core::extract::testing {
 
@@ -233,8 +234,8 @@ inline std::string reader_program() {
 #define SSECCOE_NEED_READER(program)                                                                  \
   const std::string program = ::sseccoe::core::extract::testing::reader_program();                  \
   if (program.empty())                                                                               \
-  GTEST_SKIP() << "sseccoe-reader is not built at " << DocumentReader::default_program()             \
-               << " (build the target sseccoe-reader, or set SSECCOE_READER)"
+  SSECCOE_MISSING("sseccoe-reader is not built at " << DocumentReader::default_program()             \
+                  << " (build the target sseccoe-reader, or set SSECCOE_READER)")
 
 // No child of this process is left, running or a zombie.
 inline bool no_children_left() {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "reader_fixtures.hpp"
+#include "need.hpp"
 
 namespace sseccoe::core::extract {
 namespace {
@@ -170,7 +171,7 @@ class ReaderEncrypted : public ReaderPdf {
  protected:
   void SetUp() override {
     if (::access("/usr/bin/qpdf", X_OK) != 0)
-      GTEST_SKIP() << "qpdf is not installed (Debian package qpdf): no way to make an encrypted PDF here";
+      SSECCOE_MISSING("qpdf is not installed (Debian package qpdf): no way to make an encrypted PDF here");
   }
   std::string encrypt(const std::string& user, const std::string& owner) {
     const auto plain = dir.write("plain.pdf", testing::text_pdf({{{"Se otorga a Ana Torres"}, {}}}));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "extract/certificate.hpp"
+#include "need.hpp"
 #include "sseccoe/sdk/utf8.hpp"
 
 namespace sseccoe::core::extract {
@@ -135,7 +136,7 @@ std::vector<std::string> pdftotext(const fs::path& file, const std::string& mode
 class TemplatePdf : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!have("pdftotext")) GTEST_SKIP() << "pdftotext (poppler-utils) is not installed";
+    if (!have("pdftotext")) SSECCOE_MISSING("pdftotext (poppler-utils) is not installed");
   }
   // Readings of the PDF in both modes of pdftotext.
   std::vector<CertificateReading> read(const std::vector<Page>& pages) {
@@ -280,7 +281,7 @@ TEST_F(TemplatePdf, NotACertificate) {
 // The project's own generators: what the demo and the end-to-end tests
 // register must be read by the shipped templates.
 TEST_F(TemplatePdf, DemoAndEndToEndGenerators) {
-  if (!have("python3")) GTEST_SKIP() << "python3 is not installed";
+  if (!have("python3")) SSECCOE_MISSING("python3 is not installed");
   const std::string src = SSECCOE_SOURCE_DIR;
   const fs::path demo = tmp_.path() / "demo.pdf", e2e = tmp_.path() / "e2e.pdf";
   const std::string script =

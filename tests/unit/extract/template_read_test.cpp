@@ -216,17 +216,16 @@ TEST(TemplateRead, InvalidUtf8DoesNotThrow) {
   EXPECT_EQ(field(r, "name"), "(unread)");  // "MAR\uFFFDA RUIZ" is no name
 }
 
-TEST(TemplateRead, OneMegabyteOfTextIsReadInBoundedTime) {
+// How fast is bench's business (bench/extract); here: a megabyte of noise
+// neither throws nor invents fields.
+TEST(TemplateRead, OneMegabyteOfTextIsReadWithoutInventingFields) {
   std::string filler;
   while (filler.size() < (1u << 20)) filler += "constancia a por haber acreditado el curso horas de folio: 14 de ";
-  const auto start = std::chrono::steady_clock::now();
   auto r = shipped().read({filler});
   EXPECT_EQ(r.unread, kRequiredCertificateFields);
   // A real certificate at the end of a megabyte of noise: past the limit of
   // what is read, or read, but never slow.
   r = shipped().read({filler + " Se hace constar que ANA RUIZ acreditó el curso «Ética» concluido el 2 de marzo de 2021"});
-  const auto took = std::chrono::steady_clock::now() - start;
-  EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(took).count(), 20);
   std::string words;
   while (words.size() < (1u << 20)) words += "MARÍA ";
   EXPECT_NO_THROW(shipped().read({"Se hace constar que " + words + " acreditó el curso «Ética»"}));
